@@ -1,0 +1,65 @@
+"""Every API error is JSON ``{"detail", "code"}`` (+ ``fields`` for validation)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ApiError(exceptions.APIException):
+    """An error with an explicit status and machine-readable code."""
+
+    def __init__(self, detail, code, status_code=status.HTTP_400_BAD_REQUEST):
+        self.status_code = status_code
+        super().__init__(detail=detail, code=code)
+
+
+def _first_code(detail):
+    if isinstance(detail, list) and detail:
+        return _first_code(detail[0])
+    if isinstance(detail, dict) and detail:
+        return _first_code(next(iter(detail.values())))
+    return getattr(detail, "code", None)
+
+
+def _messages(detail):
+    if isinstance(detail, dict):
+        return {key: _messages(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        flat = []
+        for item in detail:
+            value = _messages(item)
+            flat.extend(value if isinstance(value, list) else [value])
+        return flat
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        non_field = fields.get("non_field_errors") if isinstance(fields, dict) else None
+        message = str(non_field[0]) if non_field else "Invalid input."
+        code = _first_code(detail) if non_field else "invalid"
+        body = {"detail": message, "code": code or "invalid", "fields": _messages(fields)}
+    else:
+        if isinstance(detail, dict) and "detail" in detail:
+            detail = detail["detail"]
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        body = {"detail": str(detail), "code": code}
+    headers = {key: value for key, value in response.items()}
+    return Response(body, status=response.status_code, headers=headers)
+
+
+def not_found_json(request, exception=None):
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ElearningConfig(AppConfig):
+    name = "elearning"
+    verbose_name = _("CCHC e-Learning core")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,24 @@
+"""Tests: fast hasher, no SSL redirect. DATABASE_URL / REDIS_URL still apply,
+so the same suite runs on SQLite + local memory and on PostgreSQL + Redis."""
+
+from .base import *  # noqa: F403
+from .base import REDIS_URL
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if REDIS_URL:
+    # Keep test runs apart from anything else using this Redis.
+    for _alias in CACHES:  # noqa: F405
+        CACHES[_alias]["KEY_PREFIX"] = "test-" + CACHES[_alias]["KEY_PREFIX"]  # noqa: F405
