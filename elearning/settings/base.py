@@ -159,7 +159,9 @@ LOGIN_FAILURE_WINDOW = 15 * 60
 # --- Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# App catalogs first: makemessages run from the top writes each string to the
+# catalog of the app whose files hold it, and templates/ strings to locale/.
+LOCALE_PATHS = [BASE_DIR / app / "locale" for app in ("elearning", "courses", "quizzes")] + [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
