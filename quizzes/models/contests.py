@@ -1,0 +1,205 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from elearning.blocks import ArticleStreamBlock
+from quizzes.forms import ContestPageForm
+
+
+class PredictionKind(models.TextChoices):
+    PARTICIPANTS = "participants", _("People who took part in the round")
+    FULL_SCORE = "full_score", _("People with a full score in the round")
+
+
+class Eligibility(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone")
+    OFFICIALS = "officials", _("Officials only")
+
+
+class ReviewPolicy(models.TextChoices):
+    AFTER_SUBMIT = "after_submit", _("Right after the attempt is finished")
+    AFTER_ROUND = "after_round", _("After the round closes")
+    NEVER = "never", _("Never")
+
+
+class ContestIndexPage(Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["elearning.HomePage"]
+    subpage_types = ["quizzes.ContestPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("contest index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["contests"] = ContestPage.objects.live().public().child_of(self).order_by("-first_published_at")
+        return context
+
+
+class ContestPage(RoutablePageMixin, Page):
+    """An annual CCHC contest: rules in the CMS, weekly rounds as inline children."""
+
+    PredictionKind = PredictionKind
+    Eligibility = Eligibility
+    ReviewPolicy = ReviewPolicy
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    body = StreamField(ArticleStreamBlock(), verbose_name=_("rules and prizes"), blank=True)
+    bank = models.ForeignKey(
+        "quizzes.QuestionBank", verbose_name=_("question bank"), on_delete=models.PROTECT, related_name="contests"
+    )
+    questions_per_attempt = models.PositiveSmallIntegerField(_("questions per attempt"), default=20)
+    time_limit_seconds = models.PositiveIntegerField(_("time limit (seconds)"), default=900)
+    attempts_per_round = models.PositiveSmallIntegerField(_("attempts per round"), default=3)
+    prediction_question = models.CharField(
+        _("prediction question"), max_length=300, blank=True, help_text=_("Leave empty to ask no prediction.")
+    )
+    prediction_kind = models.CharField(
+        _("prediction counts"), max_length=12, choices=PredictionKind.choices, default=PredictionKind.PARTICIPANTS
+    )
+    eligibility = models.CharField(
+        _("who may take part"), max_length=10, choices=Eligibility.choices, default=Eligibility.EVERYONE
+    )
+    review = models.CharField(
+        _("answers may be reviewed"), max_length=12, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_ROUND
+    )
+    separate_groups = models.BooleanField(
+        _("separate rankings for officials and citizens"), default=False
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        InlinePanel("rounds", label=_("Rounds"), min_num=1),
+    ]
+    contest_panels = [
+        FieldPanel("bank"),
+        MultiFieldPanel(
+            [
+                FieldPanel("questions_per_attempt"),
+                InlinePanel("topic_quotas", label=_("Questions per topic (optional)")),
+                FieldPanel("time_limit_seconds"),
+                FieldPanel("attempts_per_round"),
+            ],
+            heading=_("Attempts"),
+        ),
+        MultiFieldPanel([FieldPanel("prediction_question"), FieldPanel("prediction_kind")], heading=_("Prediction")),
+        MultiFieldPanel(
+            [FieldPanel("eligibility"), FieldPanel("separate_groups"), FieldPanel("review")], heading=_("Participants")
+        ),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(contest_panels, heading=_("Contest settings")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    base_form_class = ContestPageForm
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["quizzes.ContestIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("contest")
+        verbose_name_plural = _("contests")
+
+    @property
+    def asks_prediction(self):
+        return bool(self.prediction_question)
+
+    @property
+    def time_limit(self):
+        return timedelta(seconds=self.time_limit_seconds)
+
+    def round_open_at(self, moment=None):
+        moment = moment or timezone.now()
+        return self.rounds.filter(opens_at__lte=moment, closes_at__gt=moment).first()
+
+    @property
+    def current_round(self):
+        if not hasattr(self, "_current_round"):
+            self._current_round = self.round_open_at()
+        return self._current_round
+
+    def next_round(self, moment=None):
+        moment = moment or timezone.now()
+        return self.rounds.filter(opens_at__gt=moment).order_by("opens_at").first()
+
+    def clean(self):
+        super().clean()
+        if self.questions_per_attempt < 1:
+            raise ValidationError({"questions_per_attempt": _("Ask at least one question.")})
+        if self.time_limit_seconds < 10:
+            raise ValidationError({"time_limit_seconds": _("Give at least 10 seconds.")})
+        if self.attempts_per_round < 1:
+            raise ValidationError({"attempts_per_round": _("Allow at least one attempt.")})
+
+
+class TopicQuota(Orderable):
+    contest = ParentalKey(ContestPage, on_delete=models.CASCADE, related_name="topic_quotas")
+    topic = models.CharField(_("topic"), max_length=100)
+    count = models.PositiveSmallIntegerField(_("questions"))
+
+    panels = [FieldPanel("topic"), FieldPanel("count")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("topic quota")
+        constraints = [models.UniqueConstraint(fields=["contest", "topic"], name="topicquota_unique_topic")]
+
+
+class RoundQuerySet(models.QuerySet):
+    def open_at(self, moment):
+        return self.filter(opens_at__lte=moment, closes_at__gt=moment)
+
+
+class Round(Orderable):
+    """A weekly round. Attempts reference it, so rounds with attempts are never deleted."""
+
+    contest = ParentalKey(ContestPage, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("number"))
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    # Set when Redis could not be updated; readers rebuild before trusting Redis again.
+    leaderboard_stale = models.BooleanField(default=False, editable=False)
+
+    objects = RoundQuerySet.as_manager()
+
+    panels = [FieldPanel("number"), FieldPanel("opens_at"), FieldPanel("closes_at")]
+
+    class Meta(Orderable.Meta):
+        ordering = ["number"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "number"], name="round_unique_number"),
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_opening"),
+        ]
+
+    def __str__(self):
+        return _("Round %(number)s") % {"number": self.number}
+
+    def is_open(self, moment=None):
+        moment = moment or timezone.now()
+        return self.opens_at <= moment < self.closes_at
+
+    def is_closed(self, moment=None):
+        return (moment or timezone.now()) >= self.closes_at
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("A round must close after it opens.")})
