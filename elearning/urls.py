@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("elearning.api.urls")),
+    path("api/v1/", include("quizzes.api.urls")),
 ]
 
 if settings.DEBUG:

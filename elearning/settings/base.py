@@ -136,6 +136,7 @@ else:
             "LOCATION": "throttle_cache",
         },
     }
+LEADERBOARD_REDIS_PREFIX = "lb:"
 # Sessions are read from the cache and written through to the database, so a
 # Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -146,6 +147,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Django's defaults, plus (last, so never preferred) a lighter hasher for the
+# random one-time passwords of imported officials: see elearning/imports/passwords.py.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "elearning.imports.passwords.OneTimePasswordHasher",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

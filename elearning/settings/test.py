@@ -22,3 +22,4 @@ if REDIS_URL:
     # Keep test runs apart from anything else using this Redis.
     for _alias in CACHES:  # noqa: F405
         CACHES[_alias]["KEY_PREFIX"] = "test-" + CACHES[_alias]["KEY_PREFIX"]  # noqa: F405
+LEADERBOARD_REDIS_PREFIX = "test-lb:"

@@ -76,9 +76,7 @@ class ContestPage(RoutablePageMixin, Page):
     review = models.CharField(
         _("answers may be reviewed"), max_length=12, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_ROUND
     )
-    separate_groups = models.BooleanField(
-        _("separate rankings for officials and citizens"), default=False
-    )
+    separate_groups = models.BooleanField(_("separate rankings for officials and citizens"), default=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),

@@ -26,9 +26,17 @@ class Standing(models.Model):
         verbose_name_plural = _("standings")
         constraints = [models.UniqueConstraint(fields=["round", "user"], name="standing_unique_user")]
         indexes = [
-            models.Index("round", models.F("score").desc(), "duration_ms", "submitted_ms", "user", name="standing_rank"),
             models.Index(
-                "round", "group", models.F("score").desc(), "duration_ms", "submitted_ms", "user", name="standing_group_rank"
+                "round", models.F("score").desc(), "duration_ms", "submitted_ms", "user", name="standing_rank"
+            ),
+            models.Index(
+                "round",
+                "group",
+                models.F("score").desc(),
+                "duration_ms",
+                "submitted_ms",
+                "user",
+                name="standing_group_rank",
             ),
         ]
 

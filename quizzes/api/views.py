@@ -1,0 +1,245 @@
+"""The contest JSON API v1 (see DESIGN.md, "JSON API"). Views are thin: parse,
+call a service, serialize."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated, ParseError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from elearning.api.errors import ApiError
+from quizzes.leaderboards import get_backend, unit_board
+from quizzes.models import Attempt, ContestPage
+from quizzes.services import attempts as attempt_service
+from quizzes.services import clock
+from quizzes.services.errors import ContestError
+from quizzes.services.presenters import attempt_payload, review_payload
+
+from . import serializers as s
+
+
+def round_state(round_, moment):
+    if round_.is_open(moment):
+        return "open"
+    return "closed" if round_.is_closed(moment) else "upcoming"
+
+
+def round_data(round_, moment):
+    if round_ is None:
+        return None
+    return {
+        "number": round_.number,
+        "opens_at": round_.opens_at,
+        "closes_at": round_.closes_at,
+        "state": round_state(round_, moment),
+    }
+
+
+def contest_data(contest, moment, rounds):
+    current = next((r for r in rounds if r.is_open(moment)), None)
+    return {
+        "slug": contest.slug,
+        "title": contest.title,
+        "current_round": round_data(current, moment),
+        "questions_per_attempt": contest.questions_per_attempt,
+        "time_limit_seconds": contest.time_limit_seconds,
+        "attempts_per_round": contest.attempts_per_round,
+    }
+
+
+def live_contest(slug):
+    contest = ContestPage.objects.live().public().filter(slug=slug).first()
+    if contest is None:
+        raise Http404
+    return contest
+
+
+class ContestApiView(APIView):
+    """Turns a contest rule broken into the design's error JSON."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ContestError):
+            exc = ApiError(exc.message, exc.code, exc.status)
+        return super().handle_exception(exc)
+
+
+class ContestListView(ContestApiView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=s.ContestSerializer(many=True), summary="Contests, with the current round")
+    def get(self, request):
+        moment = clock.now()
+        contests = ContestPage.objects.live().public().order_by("-first_published_at").prefetch_related("rounds")
+        data = [contest_data(c, moment, list(c.rounds.all())) for c in contests]
+        return Response(s.ContestSerializer(data, many=True).data)
+
+
+class ContestDetailView(ContestApiView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=s.ContestDetailSerializer, summary="One contest with its rounds")
+    def get(self, request, slug):
+        moment = clock.now()
+        contest = live_contest(slug)
+        rounds = list(contest.rounds.all())
+        data = contest_data(contest, moment, rounds) | {
+            "url": contest.get_url(request) or "",
+            "prediction_question": contest.prediction_question or None,
+            "prediction_kind": contest.prediction_kind,
+            "eligibility": contest.eligibility,
+            "review": contest.review,
+            "rounds": [round_data(r, moment) for r in rounds],
+        }
+        return Response(s.ContestDetailSerializer(data).data)
+
+
+class StartAttemptView(ContestApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={201: s.AttemptSerializer, 200: s.AttemptSerializer},
+        summary="Start an attempt in the open round, or resume the one in progress",
+    )
+    def post(self, request, slug):
+        contest = live_contest(slug)
+        attempt, created = attempt_service.start_attempt(request.user, contest)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(s.AttemptSerializer(attempt_payload(attempt)).data, status=code)
+
+
+def owned_attempt(request, attempt_id):
+    """The attempt if it is the requester's; 404 for anyone else (no probing)."""
+    return get_object_or_404(Attempt.objects.select_related("contest", "round"), pk=attempt_id, user=request.user)
+
+
+class AttemptDetailView(ContestApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.AttemptSerializer, summary="The attempt: questions, saved answers, time left")
+    def get(self, request, attempt_id):
+        attempt = owned_attempt(request, attempt_id)
+        if not attempt.is_finished and not clock.within_grace(clock.now(), attempt.deadline):
+            attempt = attempt_service.finish_overdue(attempt.pk)
+        return Response(s.AttemptSerializer(attempt_payload(attempt)).data)
+
+
+class AnswerView(ContestApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=s.AnswerInputSerializer, responses=s.AnswerSerializer, summary="Save one answer")
+    def put(self, request, attempt_id, question_id):
+        owned_attempt(request, attempt_id)
+        payload = s.AnswerInputSerializer(data=request.data)
+        if not payload.is_valid():
+            raise ApiError("Choices must be a list of choice ids.", "invalid_choice", status.HTTP_400_BAD_REQUEST)
+        moment = clock.now()
+        choices = attempt_service.save_answer(
+            request.user, attempt_id, question_id, payload.validated_data["choices"], moment
+        )
+        return Response(s.AnswerSerializer({"question_id": question_id, "choices": choices, "saved_at": moment}).data)
+
+
+class SubmitView(ContestApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=s.SubmitInputSerializer, responses=s.SubmitResultSerializer, summary="Finish the attempt")
+    def post(self, request, attempt_id):
+        owned_attempt(request, attempt_id)
+        if not isinstance(request.data, dict):
+            raise ParseError("Send a JSON object.")
+        attempt = attempt_service.submit_attempt(request.user, attempt_id, request.data.get("prediction"))
+        ranked = get_backend().round_rank(attempt.round_id, request.user.pk)
+        data = {
+            "state": attempt.state,
+            "score": attempt.score,
+            "max_score": attempt.max_score,
+            "duration_seconds": attempt.duration_seconds,
+            "rank": ranked["rank"] if ranked else None,
+        }
+        return Response(s.SubmitResultSerializer(data).data)
+
+
+class ReviewView(ContestApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.ReviewSerializer, summary="Chosen and correct choices, once review is allowed")
+    def get(self, request, attempt_id):
+        attempt = owned_attempt(request, attempt_id)
+        return Response(s.ReviewSerializer(review_payload(attempt)).data)
+
+
+def leaderboard_params(request, contest):
+    query = s.LeaderboardQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    round_ = None
+    if params.get("round") is not None:
+        round_ = contest.rounds.filter(number=params["round"]).first()
+        if round_ is None:
+            raise ApiError("This contest has no such round.", "round_not_found", status.HTTP_404_NOT_FOUND)
+    return params, round_
+
+
+class LeaderboardView(ContestApiView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        parameters=[s.LeaderboardQuerySerializer],
+        responses=s.LeaderboardSerializer,
+        summary="Ranking of a round, or of the whole contest without round",
+    )
+    def get(self, request, slug):
+        contest = live_contest(slug)
+        params, round_ = leaderboard_params(request, contest)
+        offset, limit = params["offset"], params["limit"]
+        if params["scope"] == "unit":
+            rows = unit_board(contest.pk, round_.pk if round_ else None)
+            total, results = len(rows), rows[offset : offset + limit]
+        else:
+            backend = get_backend()
+            if round_ is not None:
+                total, results = backend.round_total(round_.pk), backend.round_page(round_.pk, offset, limit)
+            else:
+                total, results = backend.contest_total(contest.pk), backend.contest_page(contest.pk, offset, limit)
+        data = {
+            "total": total,
+            "final": False,
+            "round": round_.number if round_ else None,
+            "scope": params["scope"],
+            "results": results,
+        }
+        return Response(data)
+
+
+class MyRankView(ContestApiView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("round", int, required=False)],
+        responses=s.MyRankSerializer,
+        summary="My place in the ranking",
+    )
+    def get(self, request, slug):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        contest = live_contest(slug)
+        _params, round_ = leaderboard_params(request, contest)
+        backend = get_backend()
+        if round_ is not None:
+            mine, total = backend.round_rank(round_.pk, request.user.pk), backend.round_total(round_.pk)
+        else:
+            mine, total = backend.contest_rank(contest.pk, request.user.pk), backend.contest_total(contest.pk)
+        if mine is None:
+            raise ApiError("You have no result in this ranking yet.", "not_ranked", status.HTTP_404_NOT_FOUND)
+        data = {
+            "rank": mine["rank"],
+            "total": total,
+            "score": mine["score"],
+            "duration_seconds": mine["duration_ms"] / 1000,
+        }
+        return Response(s.MyRankSerializer(data).data)

@@ -1,0 +1,77 @@
+"""Leaderboards straight from the standings tables, using the ranking indexes."""
+
+from django.db.models import Q
+
+from quizzes.models import ContestStanding, Standing, UnitStanding
+
+from .rows import individual_row
+
+
+def _name(standing):
+    profile = getattr(standing.user, "profile", None)
+    return profile.full_name if profile else standing.user.get_username()
+
+
+class SqlLeaderboard:
+    name = "sql"
+
+    # -- round -------------------------------------------------------------
+    def round_total(self, round_id):
+        # Sum of unit aggregates: a handful of rows instead of counting them all.
+        with_unit = sum(UnitStanding.objects.filter(round_id=round_id).values_list("participants", flat=True))
+        without_unit = Standing.objects.filter(round_id=round_id, unit__isnull=True).count()
+        return with_unit + without_unit
+
+    def round_page(self, round_id, offset=0, limit=50):
+        standings = (
+            Standing.objects.filter(round_id=round_id)
+            .select_related("user__profile", "unit")
+            .order_by("-score", "duration_ms", "submitted_ms", "user_id")[offset : offset + limit]
+        )
+        return [
+            individual_row(offset + i + 1, _name(s), s.unit.name if s.unit else "", s.score, s.duration_ms)
+            for i, s in enumerate(standings)
+        ]
+
+    def round_rank(self, round_id, user_id):
+        mine = Standing.objects.filter(round_id=round_id, user_id=user_id).first()
+        if mine is None:
+            return None
+        ahead = Standing.objects.filter(round_id=round_id).filter(
+            Q(score__gt=mine.score)
+            | Q(score=mine.score, duration_ms__lt=mine.duration_ms)
+            | Q(score=mine.score, duration_ms=mine.duration_ms, submitted_ms__lt=mine.submitted_ms)
+            | Q(score=mine.score, duration_ms=mine.duration_ms, submitted_ms=mine.submitted_ms, user_id__lt=user_id)
+        )
+        return {"rank": ahead.count() + 1, "score": mine.score, "duration_ms": mine.duration_ms}
+
+    # -- contest-wide ------------------------------------------------------
+    def contest_total(self, contest_id):
+        with_unit = sum(
+            UnitStanding.objects.filter(contest_id=contest_id, round__isnull=True).values_list(
+                "participants", flat=True
+            )
+        )
+        return with_unit + ContestStanding.objects.filter(contest_id=contest_id, unit__isnull=True).count()
+
+    def contest_page(self, contest_id, offset=0, limit=50):
+        standings = (
+            ContestStanding.objects.filter(contest_id=contest_id)
+            .select_related("user__profile", "unit")
+            .order_by("-score", "duration_ms", "user_id")[offset : offset + limit]
+        )
+        return [
+            individual_row(offset + i + 1, _name(s), s.unit.name if s.unit else "", s.score, s.duration_ms)
+            for i, s in enumerate(standings)
+        ]
+
+    def contest_rank(self, contest_id, user_id):
+        mine = ContestStanding.objects.filter(contest_id=contest_id, user_id=user_id).first()
+        if mine is None:
+            return None
+        ahead = ContestStanding.objects.filter(contest_id=contest_id).filter(
+            Q(score__gt=mine.score)
+            | Q(score=mine.score, duration_ms__lt=mine.duration_ms)
+            | Q(score=mine.score, duration_ms=mine.duration_ms, user_id__lt=user_id)
+        )
+        return {"rank": ahead.count() + 1, "score": mine.score, "duration_ms": mine.duration_ms}

@@ -1,0 +1,228 @@
+"""Starting, autosaving and finishing attempts — correct under concurrency.
+
+Every state change happens in a transaction holding the attempt's row lock
+(``select_for_update``; SQLite serialises writers with BEGIN IMMEDIATE), and the
+database's constraints back the rules: one attempt in progress per person and
+round, unique attempt numbers, one answer per question, one standing per person.
+"""
+
+from django.db import IntegrityError, transaction
+
+from elearning.models import Profile
+from quizzes.models import Answer, Attempt, AttemptState, Choice, QuestionKind
+from quizzes.services import clock, standings
+from quizzes.services.draw import draw_questions
+from quizzes.services.errors import (
+    AttemptFinished,
+    AttemptsExhausted,
+    DeadlinePassed,
+    InvalidChoice,
+    InvalidPrediction,
+    NoOpenRound,
+    NotEligible,
+    QuestionNotInAttempt,
+)
+
+PREDICTION_MAX = 10_000_000
+
+
+def participant_profile(user, contest):
+    """The profile that may take part in ``contest``, or NotEligible."""
+    if not user.is_authenticated:
+        raise NotEligible()
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None:
+        raise NotEligible()
+    if contest.eligibility == contest.Eligibility.OFFICIALS and profile.kind != Profile.Kind.OFFICIAL:
+        raise NotEligible()
+    return profile
+
+
+def start_attempt(user, contest, moment=None):
+    """Start an attempt in the open round, or resume the one in progress.
+
+    Returns ``(attempt, created)``.
+    """
+    moment = moment or clock.now()
+    profile = participant_profile(user, contest)
+    round_ = contest.round_open_at(moment)
+    if round_ is None:
+        raise NoOpenRound()
+
+    current = Attempt.objects.in_progress().filter(user=user, round=round_).first()
+    if current is not None:
+        if clock.within_grace(moment, current.deadline):
+            return current, False
+        finish_overdue(current.pk, moment)
+
+    used = Attempt.objects.filter(user=user, round=round_).count()
+    if used >= contest.attempts_per_round:
+        raise AttemptsExhausted()
+    draw = draw_questions(contest)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user,
+                contest=contest,
+                round=round_,
+                number=used + 1,
+                group=profile.kind,
+                unit_id=profile.unit_id,
+                started_at=moment,
+                deadline=clock.deadline_for(moment, contest.time_limit, round_.closes_at),
+                max_score=len(draw),
+                draw=draw,
+            )
+    except IntegrityError:
+        # A parallel request started one first: resume it.
+        current = Attempt.objects.in_progress().filter(user=user, round=round_).first()
+        if current is None:
+            raise AttemptsExhausted() from None
+        return current, False
+    return attempt, True
+
+
+def _locked(attempt_id, user=None):
+    queryset = Attempt.objects.select_for_update().select_related("contest", "round")
+    if user is not None:
+        queryset = queryset.filter(user=user)
+    return queryset.get(pk=attempt_id)
+
+
+def validate_choices(item, choice_ids):
+    if not isinstance(choice_ids, list | tuple) or not all(
+        isinstance(cid, int) and not isinstance(cid, bool) for cid in choice_ids
+    ):
+        raise InvalidChoice()
+    chosen = set(choice_ids)
+    if len(chosen) != len(choice_ids) or not chosen <= set(item["c"]):
+        raise InvalidChoice()
+    if item["k"] != QuestionKind.MULTIPLE and len(chosen) > 1:
+        raise InvalidChoice()
+    return sorted(chosen, key=item["c"].index)
+
+
+def save_answer(user, attempt_id, question_id, choice_ids, moment=None):
+    """Autosave one answer. Nothing is written once the attempt is finished."""
+    moment = moment or clock.now()
+    with transaction.atomic():
+        attempt = _locked(attempt_id, user)
+        if attempt.is_finished:
+            raise AttemptFinished()
+        item = attempt.draw_item(question_id)
+        if item is None:
+            raise QuestionNotInAttempt()
+        if not clock.within_grace(moment, attempt.deadline):
+            overdue = True
+        else:
+            overdue = False
+            chosen = validate_choices(item, choice_ids)
+            Answer.objects.bulk_create(
+                [Answer(attempt=attempt, question_id=question_id, choice_ids=chosen, saved_at=moment)],
+                update_conflicts=True,
+                unique_fields=["attempt", "question"],
+                update_fields=["choice_ids", "saved_at"],
+            )
+    if overdue:
+        finish_overdue(attempt_id, moment)
+        raise DeadlinePassed()
+    return chosen
+
+
+def parse_prediction(value, required):
+    if value is None or value == "":
+        if required:
+            raise InvalidPrediction()
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidPrediction()
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit() or len(value) > 8:
+            raise InvalidPrediction()
+        value = int(value)
+    if not 0 <= value <= PREDICTION_MAX:
+        raise InvalidPrediction()
+    return value
+
+
+def submit_attempt(user, attempt_id, prediction=None, moment=None):
+    """Finish an attempt. A repeat returns the same result and changes nothing.
+
+    Within the deadline's grace it counts as submitted; later, it is graded as
+    expired on the answers saved in time.
+    """
+    moment = moment or clock.now()
+    with transaction.atomic():
+        attempt = _locked(attempt_id, user)
+        if attempt.is_finished:
+            return attempt
+        if clock.within_grace(moment, attempt.deadline):
+            value = parse_prediction(prediction, required=attempt.contest.asks_prediction)
+            _grade(attempt, AttemptState.SUBMITTED, moment, value)
+        else:
+            try:
+                value = parse_prediction(prediction, required=False)
+            except InvalidPrediction:
+                value = None
+            _grade(attempt, AttemptState.EXPIRED, attempt.deadline, value)
+    return attempt
+
+
+def finish_overdue(attempt_id, moment=None):
+    """Grade an attempt whose deadline (and grace) passed, if still in progress."""
+    moment = moment or clock.now()
+    with transaction.atomic():
+        attempt = _locked(attempt_id)
+        if attempt.is_finished or clock.within_grace(moment, attempt.deadline):
+            return attempt
+        _grade(attempt, AttemptState.EXPIRED, attempt.deadline, None)
+    return attempt
+
+
+def close_expired_attempts(moment=None, batch=500):
+    """Grade every overdue attempt. Returns how many were graded."""
+    moment = moment or clock.now()
+    graded = 0
+    while True:
+        ids = list(Attempt.objects.overdue(moment).order_by("deadline").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return graded
+        for attempt_id in ids:
+            if finish_overdue(attempt_id, moment).state == AttemptState.EXPIRED:
+                graded += 1
+
+
+def correct_choices(question_ids):
+    correct = {}
+    for question_id, choice_id in Choice.objects.filter(question_id__in=question_ids, correct=True).values_list(
+        "question_id", "id"
+    ):
+        correct.setdefault(question_id, set()).add(choice_id)
+    return correct
+
+
+def score_answers(draw, answers, correct):
+    """All-or-nothing per question: the chosen set must equal the correct set."""
+    score = 0
+    for item in draw:
+        chosen = set(answers.get(item["q"], ()))
+        if chosen and chosen == correct.get(item["q"], set()):
+            score += 1
+    return score
+
+
+def _grade(attempt, state, finished_at, prediction):
+    answers = dict(
+        Answer.objects.filter(attempt=attempt, saved_at__lte=attempt.deadline + clock.GRACE).values_list(
+            "question_id", "choice_ids"
+        )
+    )
+    attempt.score = score_answers(attempt.draw, answers, correct_choices(attempt.question_ids))
+    attempt.state = state
+    finished_at = min(finished_at, attempt.deadline)
+    attempt.submitted_at = finished_at
+    attempt.duration_ms = max(0, int((finished_at - attempt.started_at).total_seconds() * 1000))
+    attempt.prediction = prediction
+    attempt.save(update_fields=["score", "state", "submitted_at", "duration_ms", "prediction"])
+    standings.record(attempt)
