@@ -23,3 +23,13 @@ if REDIS_URL:
     for _alias in CACHES:  # noqa: F405
         CACHES[_alias]["KEY_PREFIX"] = "test-" + CACHES[_alias]["KEY_PREFIX"]  # noqa: F405
 LEADERBOARD_REDIS_PREFIX = "test-lb:"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: live-server threads then use their own connections,
+    # so concurrency tests race for real on SQLite too. One file per test run.
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"cchc-test-{os.getpid()}.sqlite3")
+    }

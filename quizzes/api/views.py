@@ -136,11 +136,10 @@ class AnswerView(ContestApiView):
         payload = s.AnswerInputSerializer(data=request.data)
         if not payload.is_valid():
             raise ApiError("Choices must be a list of choice ids.", "invalid_choice", status.HTTP_400_BAD_REQUEST)
-        moment = clock.now()
-        choices = attempt_service.save_answer(
-            request.user, attempt_id, question_id, payload.validated_data["choices"], moment
+        choices, saved_at = attempt_service.save_answer(
+            request.user, attempt_id, question_id, payload.validated_data["choices"]
         )
-        return Response(s.AnswerSerializer({"question_id": question_id, "choices": choices, "saved_at": moment}).data)
+        return Response(s.AnswerSerializer({"question_id": question_id, "choices": choices, "saved_at": saved_at}).data)
 
 
 class SubmitView(ContestApiView):

@@ -103,10 +103,14 @@ def validate_choices(item, choice_ids):
 
 
 def save_answer(user, attempt_id, question_id, choice_ids, moment=None):
-    """Autosave one answer. Nothing is written once the attempt is finished."""
-    moment = moment or clock.now()
+    """Autosave one answer. Nothing is written once the attempt is finished.
+
+    The time is read once the row lock is held, so saves and the finish are
+    stamped in the order they really happened.
+    """
     with transaction.atomic():
         attempt = _locked(attempt_id, user)
+        moment = moment or clock.now()
         if attempt.is_finished:
             raise AttemptFinished()
         item = attempt.draw_item(question_id)
@@ -126,7 +130,7 @@ def save_answer(user, attempt_id, question_id, choice_ids, moment=None):
     if overdue:
         finish_overdue(attempt_id, moment)
         raise DeadlinePassed()
-    return chosen
+    return chosen, moment
 
 
 def parse_prediction(value, required):
@@ -152,9 +156,9 @@ def submit_attempt(user, attempt_id, prediction=None, moment=None):
     Within the deadline's grace it counts as submitted; later, it is graded as
     expired on the answers saved in time.
     """
-    moment = moment or clock.now()
     with transaction.atomic():
         attempt = _locked(attempt_id, user)
+        moment = moment or clock.now()
         if attempt.is_finished:
             return attempt
         if clock.within_grace(moment, attempt.deadline):
@@ -171,9 +175,9 @@ def submit_attempt(user, attempt_id, prediction=None, moment=None):
 
 def finish_overdue(attempt_id, moment=None):
     """Grade an attempt whose deadline (and grace) passed, if still in progress."""
-    moment = moment or clock.now()
     with transaction.atomic():
         attempt = _locked(attempt_id)
+        moment = moment or clock.now()
         if attempt.is_finished or clock.within_grace(moment, attempt.deadline):
             return attempt
         _grade(attempt, AttemptState.EXPIRED, attempt.deadline, None)

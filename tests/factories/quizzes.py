@@ -118,10 +118,14 @@ class RoundFactory(DjangoModelFactory):
 
 def home_page():
     home = HomePage.objects.order_by("path").first()
-    if home is None:  # the migration creates it; a test that deleted it gets a new one
-        from wagtail.models import Page
+    if home is None:  # the migration creates it; transactional tests flush it away
+        from django.conf import settings
+        from wagtail.models import Locale, Page, Site
 
-        home = Page.get_first_root_node().add_child(instance=HomePage(title="Trang chủ", slug="home"))
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.add_child(instance=HomePage(title="Trang chủ", slug="home"))
+        Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
     return home
 
 
