@@ -1,0 +1,1 @@
+"""Files organizers bring and take away: question bank spreadsheets, contest definitions (JSON)."""
