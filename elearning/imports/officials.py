@@ -109,6 +109,9 @@ class OfficialRow:
     unit_code: str = ""
     position: str = ""
     role: str = DEFAULT_ROLE
+    kind: str = Profile.Kind.OFFICIAL
+    birth_year: int | None = None
+    national_id: str | None = None
     raw: dict = field(default_factory=dict)
     unit: Unit | None = None
     errors: list = field(default_factory=list)
@@ -314,7 +317,7 @@ def import_officials(raw_rows, *, mode=Mode.PASSWORD, base_url="", dry_run=False
             report = validate_rows(raw_rows)
             if not report.ok:
                 raise ImportRefused(report)
-            credentials = _create_accounts(report.rows, mode=mode, base_url=base_url)
+            credentials = create_accounts(report.rows, mode=mode, base_url=base_url)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError:
@@ -326,7 +329,11 @@ def import_officials(raw_rows, *, mode=Mode.PASSWORD, base_url="", dry_run=False
     return report, credentials
 
 
-def _create_accounts(rows, *, mode, base_url):
+def create_accounts(rows, *, mode=Mode.PASSWORD, base_url=""):
+    """Create a user, profile and role membership per :class:`OfficialRow` (already validated).
+
+    Call inside a transaction. Users are inserted in bulk: no ``post_save`` signal fires.
+    """
     User = get_user_model()
     passwords = {}
     users = []
@@ -352,9 +359,11 @@ def _create_accounts(rows, *, mode, base_url):
                 user=user,
                 full_name=row.full_name,
                 unit=row.unit,
-                kind=Profile.Kind.OFFICIAL,
+                kind=row.kind,
                 position=row.position,
                 phone=row.phone,
+                birth_year=row.birth_year,
+                national_id=row.national_id or None,
                 must_change_password=mode == Mode.PASSWORD,
             )
             for row, user in zip(rows, users, strict=True)
@@ -375,7 +384,7 @@ def _create_accounts(rows, *, mode, base_url):
         credential = Credential(
             full_name=row.full_name,
             phone=row.phone,
-            unit=row.unit.name,
+            unit=row.unit.name if row.unit else "",
             role=str(row.role_label),
         )
         if mode == Mode.PASSWORD:

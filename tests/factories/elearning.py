@@ -64,3 +64,12 @@ class LegalDocumentFactory(factory.django.DjangoModelFactory):
     kind = LegalDocument.Kind.DECREE
     title = factory.Sequence(lambda n: f"Nghị định số {n}")
     issuer = "Chính phủ"
+
+
+def user_with_role(role, **kwargs):
+    """A user (with an official's profile) in one of the role groups of elearning.roles."""
+    from django.contrib.auth.models import Group
+
+    profile = OfficialFactory(**kwargs)
+    profile.user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return profile.user

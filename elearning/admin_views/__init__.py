@@ -1,0 +1,1 @@
+"""Wagtail admin views of the core: people, units, the officials import."""
