@@ -107,11 +107,12 @@ class OfficialsImportMixin(WagtailAdminTemplateMixin):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def render_upload(self, form, status=200):
+    def render_upload(self, form, status=200, error=None):
         return self.render(
             "officials_import.html",
             status=status,
             form=form,
+            error=error,
             columns=[(name, sorted(COLUMNS[name]), name in REQUIRED_COLUMNS) for name in COLUMNS],
         )
 
@@ -162,9 +163,9 @@ class OfficialsImportConfirmView(OfficialsImportMixin, View):
         if form.is_valid():
             raw_rows = unsign_for(request.user, ROWS_SALT, form.cleaned_data["payload"], ROWS_MAX_AGE)
         if raw_rows is None:
-            upload_form = UploadForm()
-            upload_form.add_error(None, _("This preview has expired or is not valid. Upload the file again."))
-            return self.render_upload(upload_form, status=400)
+            return self.render_upload(
+                UploadForm(), status=400, error=_("This preview has expired or is not valid. Upload the file again.")
+            )
 
         mode = form.cleaned_data["mode"]
         rows = [(row_number, values) for row_number, values in raw_rows]
@@ -194,9 +195,9 @@ class OfficialsImportCredentialsView(OfficialsImportMixin, View):
         if form.is_valid():
             rows = unsign_for(request.user, CREDENTIALS_SALT, form.cleaned_data["payload"], CREDENTIALS_MAX_AGE)
         if rows is None:
-            upload_form = UploadForm()
-            upload_form.add_error(
-                None, _("The credentials can only be downloaded right after the import; this link has expired.")
+            return self.render_upload(
+                UploadForm(),
+                status=410,
+                error=_("The credentials can only be downloaded right after the import; this link has expired."),
             )
-            return self.render_upload(upload_form, status=410)
         return workbook_response("tai-khoan-can-bo.xlsx", credential_headers(), rows, sheet_title=_("Accounts"))
