@@ -250,9 +250,7 @@ def _write(bank, rows):
         for question, row in zip(questions, rows, strict=True)
         for index, (_letter, text, correct) in enumerate(row.choices)
     )
-    tags = {}
-    for name in {tag for row in rows for tag in row.tags}:
-        tags[name] = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
+    tags = tags_by_name({tag for row in rows for tag in row.tags})
     QuestionTag.objects.bulk_create(
         QuestionTag(content_object=question, tag=tags[name])
         for question, row in zip(questions, rows, strict=True)
@@ -262,6 +260,14 @@ def _write(bank, rows):
     for backend in get_search_backends(with_auto_update=True):
         backend.add_bulk(Question, questions)
     return questions
+
+
+def tags_by_name(names):
+    """``{name: Tag}``, creating the tags that do not exist yet."""
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=set(names))}
+    for name in set(names) - set(tags):
+        tags[name] = Tag.objects.create(name=name)
+    return tags
 
 
 def exported_questions(bank):
