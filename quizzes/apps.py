@@ -6,3 +6,6 @@ class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("CCHC contest")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import home  # noqa: F401  (registers the home page's contest banner)

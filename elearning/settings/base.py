@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "elearning.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -132,8 +134,11 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         # Throttle counters must be shared by every app process.
         "throttle": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's database cache with an atomic incr that keeps the expiry.
+            "BACKEND": "elearning.throttling.ThrottleDatabaseCache",
             "LOCATION": "throttle_cache",
+            # Culling would drop live counters (and locks): keep room for many.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
         },
     }
 LEADERBOARD_REDIS_PREFIX = "lb:"
@@ -158,6 +163,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "elearning.imports.passwords.OneTimePasswordHasher",
 ]
+# Password checks go through the per-account login lock (elearning.throttling).
+AUTHENTICATION_BACKENDS = ["elearning.accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

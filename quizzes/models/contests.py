@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -115,6 +115,25 @@ class ContestPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("contest")
         verbose_name_plural = _("contests")
+
+    # -- participant routes (views in quizzes.views) ------------------------------
+    @path("")
+    def contest_home(self, request):
+        from quizzes import views
+
+        return views.contest_home(request, self)
+
+    @path("start/", name="start")
+    def start_route(self, request):
+        from quizzes import views
+
+        return views.start(request, self)
+
+    @path("leaderboard/", name="leaderboard")
+    def leaderboard_route(self, request):
+        from quizzes import views
+
+        return views.leaderboard(request, self)
 
     @property
     def asks_prediction(self):
