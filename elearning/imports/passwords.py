@@ -4,7 +4,10 @@ An organizer may import hundreds of officials at once. Hashing each one-time
 password with the site's default hasher (PBKDF2, 1,000,000 iterations: about
 0.4 s per account on a small server) would make such an import run for minutes
 and time out. One-time passwords are long random strings (about 59 bits), not
-words a person picks, so a lighter PBKDF2 keeps them as safe against guessing.
+words a person picks, so a lighter PBKDF2 keeps them as safe against guessing:
+at 2,000 iterations a GPU tries a few million a second, and 2**59 of them take
+thousands of years. Measured here: 1,000 accounts import in under 2 s instead of
+about 6 minutes.
 
 ``OneTimePasswordHasher`` is listed last in ``PASSWORD_HASHERS``: it is never
 the preferred hasher, so Django re-hashes the password with the default hasher
@@ -24,7 +27,7 @@ GROUPS, GROUP_LENGTH = 3, 4
 
 class OneTimePasswordHasher(PBKDF2PasswordHasher):
     algorithm = "pbkdf2_sha256_otp"
-    iterations = 10_000
+    iterations = 2_000
 
 
 def generate_one_time_password():
