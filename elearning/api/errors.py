@@ -1,10 +1,20 @@
-"""Every API error is JSON ``{"detail", "code"}`` (+ ``fields`` for validation)."""
+"""Every API error is JSON ``{"detail", "code"}`` (+ ``fields`` for validation).
+
+Never an HTML page and never a bare 500: an unexpected exception in an API view is
+logged with its traceback and answered ``500 {"detail", "code": "server_error"}``.
+"""
+
+import logging
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
 
 
 class ApiError(exceptions.APIException):
@@ -42,12 +52,18 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        view = context.get("view")
+        logger.error("Unhandled error in API view %s", type(view).__name__, exc_info=exc)
+        set_rollback()
+        return Response(
+            {"detail": _("Server error. Please try again later."), "code": "server_error"},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
     detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
     if isinstance(exc, exceptions.ValidationError):
         fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
         non_field = fields.get("non_field_errors") if isinstance(fields, dict) else None
-        message = str(non_field[0]) if non_field else "Invalid input."
+        message = str(non_field[0]) if non_field else str(exceptions.ValidationError.default_detail)
         code = _first_code(detail) if non_field else "invalid"
         body = {"detail": message, "code": code or "invalid", "fields": _messages(fields)}
     else:
@@ -60,6 +76,5 @@ def exception_handler(exc, context):
 
 
 def not_found_json(request, exception=None):
-    from django.http import JsonResponse
-
-    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    """404 for any /api/ path that matches no endpoint."""
+    return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)

@@ -1,0 +1,48 @@
+"""Per-IP request limits on shared, atomic counters (``caches["throttle"]``).
+
+Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, read at request time.
+They are ceilings for a whole network — a commune office behind one router — not
+for a person: per-account limits (the login lock) come first.
+"""
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from elearning import throttling
+
+
+class IPRateThrottle(SimpleRateThrottle):
+    """A fixed window per client IP for ``scope``; every app process shares the count.
+
+    Works on DRF requests and on plain Django requests (the account pages use it too).
+    """
+
+    def __init__(self):
+        self._wait = None
+        super().__init__()
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_cache_key(self, request, view):
+        return f"ip:{self.scope}:{throttling.digest(self.get_ident(request))}"
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        window = throttling.hit(self.get_cache_key(request, view), self.duration)
+        self._wait = window.retry_after
+        return window.count <= self.num_requests
+
+    def wait(self):
+        return self._wait
+
+
+class RegisterIPThrottle(IPRateThrottle):
+    scope = "register_ip"
+
+
+class LoginIPThrottle(IPRateThrottle):
+    """Password checks from one network: the token endpoint and the login page."""
+
+    scope = "token_ip"

@@ -1,0 +1,1 @@
+"""Domain logic shared by pages, the API and management commands."""
