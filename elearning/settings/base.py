@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -246,7 +247,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "register_ip": "600/hour",
         "token_ip": "1200/hour",
-        "attempt_ip": "6000/hour",
+        "attempt_ip": "30000/hour",
+        "attempt_user": "1200/hour",
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -257,6 +259,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["elearning.api.schema.only_public_api"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API documentation page is served from our own static files, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -19,6 +19,9 @@ from quizzes.services.errors import ContestError
 from quizzes.services.presenters import attempt_payload, review_payload
 
 from . import serializers as s
+from .throttles import AttemptIPThrottle, AttemptUserThrottle
+
+WRITE_THROTTLES = [AttemptUserThrottle, AttemptIPThrottle]
 
 
 def round_state(round_, moment):
@@ -98,6 +101,7 @@ class ContestDetailView(ContestApiView):
 
 class StartAttemptView(ContestApiView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = WRITE_THROTTLES
 
     @extend_schema(
         request=None,
@@ -129,6 +133,7 @@ class AttemptDetailView(ContestApiView):
 
 class AnswerView(ContestApiView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = WRITE_THROTTLES
 
     @extend_schema(request=s.AnswerInputSerializer, responses=s.AnswerSerializer, summary="Save one answer")
     def put(self, request, attempt_id, question_id):
@@ -144,6 +149,7 @@ class AnswerView(ContestApiView):
 
 class SubmitView(ContestApiView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = WRITE_THROTTLES
 
     @extend_schema(request=s.SubmitInputSerializer, responses=s.SubmitResultSerializer, summary="Finish the attempt")
     def post(self, request, attempt_id):
