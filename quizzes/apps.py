@@ -8,4 +8,4 @@ class QuizzesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import home  # noqa: F401  (registers the home page's contest banner)
+        from . import home, permissions  # noqa: F401  (home banner hook, organizer page permissions)
