@@ -36,7 +36,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = NewsPage.objects.live().public().order_by("-date", "-pk")[: self.news_count]
+        context["latest_news"] = (
+            NewsPage.objects.live().public().select_related("image").order_by("-date", "-pk")[: self.news_count]
+        )
         for fn in hooks.get_hooks(HOME_CONTEXT_HOOK):
             context.update(fn(request, self) or {})
         return context
@@ -55,7 +57,7 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk")
+        articles = NewsPage.objects.live().public().child_of(self).select_related("image").order_by("-date", "-pk")
         tag = request.GET.get("tag", "").strip()
         if tag:
             articles = articles.filter(tags__slug=tag)
