@@ -17,6 +17,7 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from elearning.admin_views import officials_import
+from elearning.admin_views.exports import SafeExportMixin
 from elearning.admin_views.filters import LegalDocumentFilterSet, ProfileFilterSet, UnitFilterSet
 from elearning.admin_views.profiles import ProfileCreateForm, ProfileCreateView, ProfileEditForm
 from elearning.models import LegalDocument, Profile, Unit, UnitKind
@@ -24,7 +25,7 @@ from elearning.models import LegalDocument, Profile, Unit, UnitKind
 PEOPLE_MENU_HOOK = "register_elearning_people_menu_item"
 
 
-class UnitIndexView(generic.IndexView):
+class UnitIndexView(SafeExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("kind", "parent")
 
@@ -73,7 +74,7 @@ class UnitKindViewSet(ModelViewSet):
     form_fields = ["name", "code", "order"]
 
 
-class ProfileIndexView(generic.IndexView):
+class ProfileIndexView(SafeExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit", "user")
 
@@ -96,7 +97,8 @@ class ProfileViewSet(ModelViewSet):
     index_view_class = ProfileIndexView
     add_view_class = ProfileCreateView
     list_display = ["full_name", "phone", "unit", "kind", "position"]
-    list_export = ["full_name", "phone", "unit", "kind", "position", "birth_year"]
+    list_export = ["full_name", "phone", "unit", "get_kind_display", "position", "birth_year"]
+    export_headings = {"get_kind_display": _("kind")}
     search_fields = ["full_name", "phone"]
     filterset_class = ProfileFilterSet
     ordering = ["full_name"]

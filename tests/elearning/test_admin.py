@@ -1,12 +1,14 @@
 """The "People and units" admin screens: listings, search, filters, who sees them."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from elearning import roles
 from elearning.models import Profile
@@ -359,3 +361,17 @@ def test_an_organizer_cannot_delete_profiles(client, organizer, people):
     response = client.post(PROFILES_URL + f"delete/{an.pk}/")
     assert response.status_code in {302, 403}
     assert Profile.objects.filter(pk=an.pk).exists()
+
+
+def test_profile_exports_cannot_carry_formulas(client, organizer, tree):
+    ProfileFactory(full_name='=HYPERLINK("http://evil.example","Bấm")', phone="0912000999", user__username="0912000999")
+    csv = client.get(PROFILES_URL, {"export": "csv", "q": "0912000999"})
+    assert csv.status_code == 200
+    text = b"".join(csv.streaming_content).decode()
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+    xlsx = client.get(PROFILES_URL, {"export": "xlsx", "q": "0912000999"})
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).worksheets[0]
+    assert sheet["A2"].value.startswith("'=HYPERLINK")
+    assert sheet["B2"].value == "0912000999"
