@@ -12,7 +12,7 @@ from elearning import throttling
 from elearning.services import accounts as account_services
 
 from .errors import ApiError
-from .serializers import ErrorSerializer, ProfileSerializer, RegisterSerializer, TokenRequestSerializer, TokenSerializer
+from .serializers import ErrorSerializer, ProfileSerializer, RegisterSerializer, CredentialsSerializer, TokenSerializer
 from .throttles import LoginIPThrottle, RegisterIPThrottle
 
 
@@ -79,12 +79,12 @@ class TokenView(APIView):
             "Send the token as `Authorization: Token <token>`. Ten wrong passwords for one account within "
             "15 minutes lock it: 429 with Retry-After until the window ends, even with the right password."
         ),
-        request=TokenRequestSerializer,
+        request=CredentialsSerializer,
         responses={200: TokenSerializer, 400: ERROR_400, 429: ERROR_429},
         auth=[],
     )
     def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data)
+        serializer = CredentialsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             # No request: an API client gets no session (and no session cookie).

@@ -55,7 +55,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class CredentialsSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, help_text=_("Phone number (any common format) or username."))
     password = serializers.CharField(
         max_length=account_services.PASSWORD_MAX_LENGTH, trim_whitespace=False, style={"input_type": "password"}
