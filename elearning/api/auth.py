@@ -12,7 +12,7 @@ from elearning import throttling
 from elearning.services import accounts as account_services
 
 from .errors import ApiError
-from .serializers import ErrorSerializer, ProfileSerializer, RegisterSerializer, CredentialsSerializer, TokenSerializer
+from .serializers import CredentialsSerializer, ErrorSerializer, ProfileSerializer, RegisterSerializer, TokenSerializer
 from .throttles import LoginIPThrottle, RegisterIPThrottle
 
 

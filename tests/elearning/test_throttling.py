@@ -89,12 +89,12 @@ def db_cache():
     command.create_table("default", TABLE, dry_run=False)
     yield ThrottleDatabaseCache(TABLE, {"TIMEOUT": 300})
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute("DROP TABLE IF EXISTS throttle_incr_test")
 
 
 def _expires(cache, key):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT expires FROM {TABLE} WHERE cache_key = %s", [cache.make_key(key)])  # noqa: S608
+        cursor.execute("SELECT expires FROM throttle_incr_test WHERE cache_key = %s", [cache.make_key(key)])
         return cursor.fetchone()[0]
 
 
@@ -114,7 +114,7 @@ def test_database_incr_of_a_missing_or_expired_key_is_a_value_error(db_cache):
     db_cache.set("old", 3, timeout=900)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {TABLE} SET expires = %s WHERE cache_key = %s",
+            "UPDATE throttle_incr_test SET expires = %s WHERE cache_key = %s",
             [connection.ops.adapt_datetimefield_value(datetime(2000, 1, 1)), db_cache.make_key("old")],
         )
     with pytest.raises(ValueError):
