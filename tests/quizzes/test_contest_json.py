@@ -343,3 +343,24 @@ def test_import_command_fails_with_errors_and_changes_nothing(tmp_path):
     assert not QuestionBank.objects.exists()
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_contest", str(tmp_path / "missing.json"))
+
+
+def test_the_demo_contest_imports_cleanly_and_round_trips():
+    from pathlib import Path
+
+    import quizzes
+
+    path = Path(quizzes.__file__).parent / "demo" / "cchc-2018.json"
+    text = path.read_text(encoding="utf-8")
+    result = import_contest(text)
+    contest = result.contest
+    assert contest.title == "Cuộc thi trực tuyến tìm hiểu về cải cách hành chính năm 2018"
+    assert (contest.questions_per_attempt, contest.time_limit_seconds, contest.attempts_per_round) == (20, 900, 3)
+    assert contest.prediction_question == "Dự đoán có bao nhiêu người tham gia tuần thi này?"
+    assert (contest.eligibility, contest.review) == ("everyone", "after_round")
+    assert contest.rounds.count() == 4
+    questions = contest.bank.questions.active()
+    assert questions.count() >= 45
+    assert set(questions.values_list("kind", flat=True)) == {"single", "multiple", "true_false"}
+    assert all(q.explanation and q.tags.exists() for q in questions)
+    assert dumps(export_contest(contest)) == text
