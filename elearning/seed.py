@@ -187,7 +187,7 @@ ARTICLES = [
         )
         + _callout(
             "Cán bộ cấp xã có thể hướng dẫn người dân nộp hồ sơ trực tuyến ngay tại Bộ phận Một cửa của xã. "
-            "Khoá học “Dịch vụ công trực tuyến và Cổng dịch vụ công” trên trang này hướng dẫn từng bước."
+            "Các khoá học về dịch vụ công trực tuyến trên trang này hướng dẫn từng bước."
         ),
     },
     {

@@ -122,7 +122,7 @@ def test_home_renders_the_contest_and_courses_the_other_apps_provide(client, new
 
     assert "Tuần thi thứ 2 đang mở" in html
     assert "Cuộc thi tìm hiểu CCHC năm 2018" in html
-    assert "17:00 Ngày 10 tháng 6 năm 2018" in html
+    assert "Hạn nộp bài: 17:00 ngày 10/06/2018." in html
     assert f'href="{contest.url}"' in html
     assert "Bộ phận một cửa hiện đại" in html
     assert "Hiện chưa có cuộc thi nào" not in html
