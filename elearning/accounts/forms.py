@@ -121,25 +121,41 @@ class RegistrationForm(forms.Form):
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", ValidationError(_("The two passwords do not match."), code="password_mismatch"))
+        # The service's checks too (phone taken, birth year, password strength…), so
+        # every problem shows at once; fields that already have an error keep only it.
+        try:
+            account_services.validate_registration(**self._service_data())
+        except ValidationError as exc:
+            self._add_service_errors(exc, skip_fields_with_errors=True)
         return cleaned
+
+    def _service_data(self):
+        data = self.cleaned_data
+        return {
+            "full_name": data.get("full_name"),
+            "phone": data.get("phone"),
+            "password": data.get("password1"),
+            "unit": data.get("unit"),
+            "birth_year": data.get("birth_year"),
+            "email": data.get("email", ""),
+        }
+
+    def _add_service_errors(self, exc, skip_fields_with_errors=False):
+        for field, errors in exc.error_dict.items():
+            name = self.service_fields.get(field, field)
+            if name not in self.fields:
+                name = None
+            elif skip_fields_with_errors and (name in self.errors or name not in self.cleaned_data):
+                continue
+            for error in errors:
+                self.add_error(name, error)
 
     def register(self):
         """Create the account; returns the profile, or ``None`` with the errors added to the form."""
-        data = self.cleaned_data
         try:
-            return account_services.register_citizen(
-                full_name=data["full_name"],
-                phone=data["phone"],
-                password=data["password1"],
-                unit=data["unit"],
-                birth_year=data["birth_year"],
-                email=data.get("email", ""),
-            )
-        except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                name = self.service_fields.get(field, field)
-                for error in errors:
-                    self.add_error(name if name in self.fields else None, error)
+            return account_services.register_citizen(**self._service_data())
+        except ValidationError as exc:  # e.g. the phone was taken a moment ago
+            self._add_service_errors(exc)
             return None
 
 

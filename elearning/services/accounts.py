@@ -102,6 +102,26 @@ def _clean_password(password, user, errors):
             errors["password"] = exc.error_list
 
 
+def validate_registration(*, full_name, phone, password, unit, birth_year, email=""):
+    """Check a registration without writing anything; returns the cleaned values.
+
+    Raises :class:`ValidationError` with a message list for every bad field at once.
+    """
+    errors = {}
+    cleaned = {
+        "full_name": _clean_full_name(full_name, errors),
+        "phone": _clean_phone(phone, errors),
+        "email": _clean_email(email, errors),
+        "birth_year": _clean_birth_year(birth_year, errors),
+        "unit": _clean_unit(unit, errors),
+    }
+    user = get_user_model()(username=cleaned["phone"], email=cleaned["email"])
+    _clean_password(password, user, errors)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 def register_citizen(*, full_name, phone, password, unit, birth_year, email=""):
     """Create a citizen's account and profile; returns the :class:`Profile`.
 
@@ -111,29 +131,21 @@ def register_citizen(*, full_name, phone, password, unit, birth_year, email=""):
     changes nothing — a phone registered by someone else, even a split second
     earlier in a parallel request, is an error on ``phone``.
     """
-    errors = {}
-    full_name = _clean_full_name(full_name, errors)
-    phone = _clean_phone(phone, errors)
-    email = _clean_email(email, errors)
-    birth_year = _clean_birth_year(birth_year, errors)
-    unit = _clean_unit(unit, errors)
-    User = get_user_model()
-    user = User(username=phone, email=email)
-    _clean_password(password, user, errors)
-    if errors:
-        raise ValidationError(errors)
-
+    cleaned = validate_registration(
+        full_name=full_name, phone=phone, password=password, unit=unit, birth_year=birth_year, email=email
+    )
+    user = get_user_model()(username=cleaned["phone"], email=cleaned["email"])
     user.set_password(password)  # hash outside the transaction: it is the slow part
     try:
         with transaction.atomic():
             user.save()
             profile = Profile.objects.create(
                 user=user,
-                full_name=full_name,
-                unit=unit,
+                full_name=cleaned["full_name"],
+                unit=cleaned["unit"],
                 kind=Profile.Kind.CITIZEN,
-                phone=phone,
-                birth_year=birth_year,
+                phone=cleaned["phone"],
+                birth_year=cleaned["birth_year"],
             )
     except IntegrityError:
         # Another registration of this phone won the race between our check and insert.
