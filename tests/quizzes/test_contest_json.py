@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from quizzes.imports.contest_json import ContestFileError, dumps, export_contest, import_contest
 from quizzes.models import Answer, Attempt, Choice, ContestIndexPage, ContestPage, Question, QuestionBank, Round
@@ -15,6 +15,13 @@ from tests.factories.elearning import UserFactory
 from tests.factories.quizzes import make_contest
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (msgids); the site's default language is Vietnamese."""
+    with translation.override("en"):
+        yield
 
 
 def canonical():

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from quizzes.imports.questions import HEADERS, export_rows, export_workbook, import_questions
@@ -11,6 +12,14 @@ from quizzes.models import Choice, Question, QuestionBank, QuestionKind
 from tests.factories.quizzes import QuestionBankFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (msgids); the site's default language is Vietnamese."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = ["topic", "question", "kind", "A", "B", "C", "D", "correct", "explanation", "tags"]
 
