@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
+from django.utils.translation import ngettext
 
 from elearning.validators import normalize_phone
 
@@ -122,7 +123,33 @@ def peek(key, window):
     return Window(count, _seconds_left(start, window, now))
 
 
+def _minutes(seconds):
+    return max(1, math.ceil(seconds / 60))
+
+
+def network_limit_message(retry_after):
+    """What a person reads when their network (one IP) sent too many requests."""
+    minutes = _minutes(retry_after)
+    return ngettext(
+        "Too many requests from your network. Please try again in %(minutes)d minute.",
+        "Too many requests from your network. Please try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 # --- Login lock: failed passwords per account -------------------------------------
+
+
+def login_lock_message(retry_after):
+    """What a person reads when their account is locked."""
+    minutes = _minutes(retry_after)
+    return ngettext(
+        "Too many wrong passwords for this account. For your safety, logging in is paused: "
+        "try again in %(minutes)d minute.",
+        "Too many wrong passwords for this account. For your safety, logging in is paused: "
+        "try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 class LoginLocked(Exception):

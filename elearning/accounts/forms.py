@@ -3,7 +3,6 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from elearning import throttling
 from elearning.models import Unit
@@ -11,17 +10,6 @@ from elearning.services import accounts as account_services
 
 # At most this many reset e-mails per account per hour, however often it is asked.
 PASSWORD_RESET_MAILS_PER_HOUR = 5
-
-
-def lock_message(retry_after):
-    minutes = max(1, -(-retry_after // 60))
-    return ngettext(
-        "Too many wrong passwords for this account. For your safety, logging in is paused: "
-        "try again in %(minutes)d minute.",
-        "Too many wrong passwords for this account. For your safety, logging in is paused: "
-        "try again in %(minutes)d minutes.",
-        minutes,
-    ) % {"minutes": minutes}
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -49,7 +37,7 @@ class LoginForm(auth_forms.AuthenticationForm):
                 self.user_cache = account_services.authenticate_by_phone(self.request, username, password)
             except throttling.LoginLocked as exc:
                 self.retry_after = exc.retry_after
-                raise ValidationError(lock_message(exc.retry_after), code="login_locked")
+                raise ValidationError(throttling.login_lock_message(exc.retry_after), code="login_locked")
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)

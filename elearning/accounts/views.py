@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from elearning import throttling
 from elearning.api.throttles import LoginIPThrottle, RegisterIPThrottle
 from elearning.models import Profile
 
@@ -34,8 +35,10 @@ def safe_next(request, default=None):
 
 def too_many_requests(request, throttle):
     """The page for a network that sent too many requests (per-IP limit)."""
-    response = render(request, "accounts/throttled.html", status=429)
-    response["Retry-After"] = str(throttle.wait() or 60)
+    wait = throttle.wait() or 60
+    message = throttling.network_limit_message(wait)
+    response = render(request, "accounts/throttled.html", {"message": message}, status=429)
+    response["Retry-After"] = str(wait)
     return response
 
 

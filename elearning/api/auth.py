@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,18 +13,18 @@ from elearning.services import accounts as account_services
 
 from .errors import ApiError
 from .serializers import CredentialsSerializer, ErrorSerializer, ProfileSerializer, RegisterSerializer, TokenSerializer
-from .throttles import LoginIPThrottle, RegisterIPThrottle
+from .throttles import LoginIPThrottle, RegisterIPThrottle, ThrottleMessagesMixin, TooManyRequests
 
 
-class LoginLocked(exceptions.Throttled):
-    default_detail = _("Too many wrong passwords for this account. Try again later.")
+def login_locked(retry_after):
+    return TooManyRequests(throttling.login_lock_message(retry_after), retry_after)
 
 
 ERROR_400 = OpenApiResponse(ErrorSerializer, description=_("Invalid input: see code and fields."))
 ERROR_429 = OpenApiResponse(ErrorSerializer, description=_("Too many requests: wait for Retry-After seconds."))
 
 
-class RegisterView(APIView):
+class RegisterView(ThrottleMessagesMixin, APIView):
     """Citizen self-registration."""
 
     authentication_classes = []
@@ -64,7 +64,7 @@ class RegisterView(APIView):
         return Response(ProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
 
 
-class TokenView(APIView):
+class TokenView(ThrottleMessagesMixin, APIView):
     """Exchange a phone number and password for an API token."""
 
     authentication_classes = []
@@ -92,7 +92,7 @@ class TokenView(APIView):
                 None, serializer.validated_data["username"], serializer.validated_data["password"]
             )
         except throttling.LoginLocked as exc:
-            raise LoginLocked(wait=exc.retry_after)
+            raise login_locked(exc.retry_after)
         if user is None:
             raise ApiError(_("Wrong phone number or password."), "invalid_credentials")
         token, _created = Token.objects.get_or_create(user=user)

@@ -5,10 +5,31 @@ They are ceilings for a whole network — a commune office behind one router —
 for a person: per-account limits (the login lock) come first.
 """
 
+import math
+
+from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from elearning import throttling
+
+
+class TooManyRequests(exceptions.Throttled):
+    """429 with one whole, translated message and ``Retry-After``.
+
+    (DRF's own Throttled appends "Expected available in N seconds.", untranslated.)
+    """
+
+    def __init__(self, detail, wait):
+        exceptions.APIException.__init__(self, detail, self.default_code)
+        self.wait = math.ceil(wait) if wait else None
+
+
+class ThrottleMessagesMixin:
+    """For API views: the per-IP limit answers with a message a person can read."""
+
+    def throttled(self, request, wait):
+        raise TooManyRequests(throttling.network_limit_message(wait or 60), wait)
 
 
 class IPRateThrottle(SimpleRateThrottle):

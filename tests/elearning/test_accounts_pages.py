@@ -1,11 +1,13 @@
 """Account pages: log in and out, register, change a password (and must-change), reset it."""
 
+import copy
 import re
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,6 +111,19 @@ def test_ten_wrong_passwords_pause_logging_in_with_a_clear_message(client, perso
 
 
 # --- Log out ------------------------------------------------------------------------
+
+
+def test_logins_from_one_network_are_limited_generously(client, person):
+    rest = copy.deepcopy(settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"]["token_ip"] = "2/hour"
+    with override_settings(REST_FRAMEWORK=rest):
+        for _ in range(2):
+            client.post(LOGIN, {"username": "0987654321", "password": "wrong"})
+        response = client.post(LOGIN, {"username": "0912345678", "password": PASSWORD})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 3500
+    assert "Mạng của bạn đã gửi quá nhiều yêu cầu" in response.content.decode()
+    assert logged_in_user(client) is None
 
 
 def test_log_out_is_post_only(client, person):

@@ -139,7 +139,7 @@ def test_bad_fields_are_400_with_the_field_named(api, unit, overrides, field):
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=300),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=300),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
     max_leaves=6,
 )
@@ -200,7 +200,7 @@ def test_registration_is_limited_per_ip_but_generously(api, unit):
         response = api.post(REGISTER, payload(phone="0912345673"), format="json")
         body = assert_error(response, 429, "throttled")
         assert 3500 <= int(response["Retry-After"]) <= 3600
-        assert body["detail"]
+        assert body["detail"] == "Mạng của bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau 60 phút."
         other_network = api.post(REGISTER, payload(phone="0912345674"), format="json", REMOTE_ADDR="10.0.0.9")
         assert other_network.status_code == 201
     assert not User.objects.filter(username="0912345673").exists()
@@ -277,7 +277,10 @@ def test_ten_wrong_passwords_lock_the_account_with_retry_after(api, account):
     response = api.post(TOKEN, {"username": "0912345678", "password": "still-wrong"}, format="json")
     body = assert_error(response, 429, "throttled")
     assert settings.LOGIN_FAILURE_WINDOW - 10 <= int(response["Retry-After"]) <= settings.LOGIN_FAILURE_WINDOW
-    assert body["detail"]
+    assert body["detail"] == (
+        "Tài khoản này đã nhập sai mật khẩu quá nhiều lần. Để bảo vệ tài khoản, việc đăng nhập tạm dừng: "
+        "vui lòng thử lại sau 15 phút."
+    )
 
 
 def test_the_right_password_does_not_unlock(api, account):
