@@ -354,7 +354,9 @@ def test_the_reset_link_sets_a_password_and_clears_the_one_time_flag(client, per
 
 
 def test_the_set_password_url_is_stable_for_the_officials_import():
-    assert reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "abc-123"}) == "/accounts/reset/MQ/abc-123/"
+    assert (
+        reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "abc-123"}) == "/accounts/reset/MQ/abc-123/"
+    )
 
 
 def test_a_bad_reset_link_says_so(client):
