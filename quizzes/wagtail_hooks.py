@@ -8,6 +8,7 @@ hook (a ``MenuItem``), or as a viewset with ``menu_hook = CONTEST_MENU_HOOK``.
 
 from django.db.models import Count, Q
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -102,8 +103,8 @@ class QuestionBankViewSet(ModelViewSet):
     list_display = [
         "title",
         "slug",
-        Column("question_count", label=_("questions"), sort_key="question_count"),
-        Column("active_count", label=_("active questions"), sort_key="active_count"),
+        Column("question_count", label=capfirst(_("questions")), sort_key="question_count"),
+        Column("active_count", label=capfirst(_("active questions")), sort_key="active_count"),
     ]
     search_fields = ["title", "slug"]
     ordering = ["title"]
@@ -135,11 +136,11 @@ class QuestionViewSet(ModelViewSet):
     index_view_class = QuestionIndexView
     list_display = [
         "__str__",
-        Column("bank", label=_("bank"), sort_key="bank__title"),
-        Column("topic", label=_("topic"), sort_key="topic"),
-        Column("get_kind_display", label=_("kind"), sort_key="kind"),
-        BooleanColumn("active", label=_("active"), sort_key="active"),
-        Column("tags", label=_("tags"), accessor=_tag_names),
+        Column("bank", label=capfirst(_("bank")), sort_key="bank__title"),
+        Column("topic", label=capfirst(_("topic")), sort_key="topic"),
+        Column("get_kind_display", label=capfirst(_("kind")), sort_key="kind"),
+        BooleanColumn("active", label=capfirst(_("active")), sort_key="active"),
+        Column("tags", label=capfirst(_("tags")), accessor=_tag_names),
     ]
     list_export = ["bank", "topic", "text", "kind", "active", "explanation"]
     # Search in the database: the listing filters on fields the search index does not hold.

@@ -15,11 +15,13 @@ It checks the whole file first and changes nothing when anything is wrong.
 :func:`export_contest` gives back exactly what the import reads.
 """
 
+import copy
 import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -45,6 +47,7 @@ from .questions import CHOICE_MAX_LENGTH, LETTERS, TAG_MAX_LENGTH, TOPIC_MAX_LEN
 from .text import clean_text, text_key
 
 CONTEST_TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+DEMO_CONTEST_PATH = Path(__file__).resolve().parent.parent / "demo" / "cchc-2018.json"
 TOP_KEYS = (
     "slug",
     "title",
@@ -629,3 +632,16 @@ def export_contest(contest):
 def dumps(data):
     """Definitions are written as UTF-8 JSON with readable Vietnamese, two-space indents and a final newline."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def shift_rounds(data, moment, number=1):
+    """A copy of a definition (dict) with every round moved by the same whole number of
+    days, so that round ``number`` opened the day before ``moment`` (times of day kept)."""
+    data = copy.deepcopy(data)
+    target = next(item for item in data["rounds"] if item["number"] == number)
+    opens_at = datetime.fromisoformat(target["opens_at"])
+    days = (moment.astimezone(CONTEST_TIME_ZONE).date() - opens_at.astimezone(CONTEST_TIME_ZONE).date()).days - 1
+    for item in data["rounds"]:
+        for key in ("opens_at", "closes_at"):
+            item[key] = _moment(datetime.fromisoformat(item[key]) + timedelta(days=days))
+    return data

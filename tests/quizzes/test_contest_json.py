@@ -371,3 +371,15 @@ def test_the_demo_contest_imports_cleanly_and_round_trips():
     assert set(questions.values_list("kind", flat=True)) == {"single", "multiple", "true_false"}
     assert all(q.explanation and q.tags.exists() for q in questions)
     assert dumps(export_contest(contest)) == text
+
+
+def test_shift_rounds_opens_the_chosen_round_now_for_the_demo():
+    from quizzes.imports.contest_json import DEMO_CONTEST_PATH, shift_rounds
+
+    data = json.loads(DEMO_CONTEST_PATH.read_text(encoding="utf-8"))
+    now = timezone.now()
+    shifted = shift_rounds(data, now, number=2)
+    assert shifted["rounds"][1]["opens_at"].endswith("T08:00:00+07:00")
+    result = import_contest(shifted)
+    assert result.contest.round_open_at(now).number == 2
+    assert data["rounds"][0]["opens_at"] == "2018-06-04T08:00:00+07:00"  # the original is left alone
