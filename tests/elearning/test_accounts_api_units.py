@@ -53,3 +53,18 @@ def test_public_even_with_a_stale_token():
 def test_no_personal_data_in_the_listing():
     UnitFactory()
     assert set(APIClient().get(URL).json()[0]) == {"code", "name", "kind", "parent"}
+
+
+def test_an_unexpected_error_is_a_json_500_not_an_html_page(monkeypatch, caplog):
+    from elearning.api.units import UnitListView
+
+    def broken(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(UnitListView, "get_queryset", broken)
+    response = APIClient().get(URL)
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "server_error"
+    assert "boom" not in response.content.decode()
+    assert any(record.exc_info for record in caplog.records)  # logged with its traceback

@@ -6,10 +6,13 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from elearning.models import Profile
 from tests.factories.elearning import ProfileFactory, UnitFactory
@@ -351,6 +354,25 @@ def test_the_reset_link_sets_a_password_and_clears_the_one_time_flag(client, per
     assert person.user.check_password(NEW_PASSWORD)
     assert not person.must_change_password
     assert client.get(link, follow=True).context["validlink"] is False  # used once
+
+
+def test_an_imported_official_sets_a_first_password_from_the_link(client):
+    official = ProfileFactory(user__username="0912345670", phone="0912345670", kind=Profile.Kind.OFFICIAL)
+    official.user.set_unusable_password()
+    official.user.save()
+    link = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(official.user.pk)),
+            "token": default_token_generator.make_token(official.user),
+        },
+    )
+    page = client.get(link, follow=True)
+    assert page.context["validlink"]
+    client.post(page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(LOGIN, {"username": "0912 345 670", "password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert logged_in_user(client) == official.user
 
 
 def test_the_set_password_url_is_stable_for_the_officials_import():
