@@ -6,11 +6,14 @@ Other contest screens join the menu through the ``register_quizzes_contest_menu_
 hook (a ``MenuItem``), or as a viewset with ``menu_hook = CONTEST_MENU_HOOK``.
 """
 
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Count, ProtectedError, Q
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
@@ -92,6 +95,32 @@ class QuestionBankEditView(generic.EditView):
         return buttons
 
 
+class ProtectedDeleteView(generic.DeleteView):
+    """Answered questions (and banks holding them, or used by a contest) are kept:
+    the database refuses the delete, and the organizer gets a message instead of an error page."""
+
+    protected_message = ""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, self.protected_message)
+            return redirect(self.edit_url_name, self.object.pk)
+
+
+class QuestionBankDeleteView(ProtectedDeleteView):
+    protected_message = _("This bank cannot be deleted: a contest uses it or participants have answered its questions.")
+
+
+class QuestionDeleteView(ProtectedDeleteView):
+    protected_message = _(
+        "Participants have answered this question, so it cannot be deleted. "
+        "Untick “active” instead: it will no longer be drawn."
+    )
+
+
 class QuestionBankViewSet(ModelViewSet):
     model = QuestionBank
     name = "quizzes_bank"
@@ -100,6 +129,7 @@ class QuestionBankViewSet(ModelViewSet):
     menu_label = _("Question banks")
     index_view_class = QuestionBankIndexView
     edit_view_class = QuestionBankEditView
+    delete_view_class = QuestionBankDeleteView
     list_display = [
         "title",
         "slug",
@@ -134,6 +164,7 @@ class QuestionViewSet(ModelViewSet):
     icon = "help"
     menu_label = _("Questions")
     index_view_class = QuestionIndexView
+    delete_view_class = QuestionDeleteView
     list_display = [
         "__str__",
         Column("bank", label=capfirst(_("bank")), sort_key="bank__title"),
@@ -149,7 +180,7 @@ class QuestionViewSet(ModelViewSet):
     filterset_class = admin_views.QuestionFilterSet
     ordering = ["bank__title", "topic", "pk"]
     list_per_page = 50
-    copy_view_enabled = True
+    copy_view_enabled = False
     edit_handler = ObjectList(Question.panels, base_form_class=admin_views.QuestionForm)
 
 

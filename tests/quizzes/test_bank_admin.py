@@ -245,3 +245,36 @@ def test_question_form_refuses_inconsistent_choices(client, in_english, bank, ki
     assert response.status_code == 200
     assert not Question.objects.filter(text="Câu hỏi từ biểu mẫu?").exists()
     assert message in response.content.decode()
+
+
+def test_an_answered_question_is_not_deleted_but_the_organizer_is_told_why(client, in_english, bank):
+    from quizzes.models import Answer, Attempt
+    from tests.factories.quizzes import make_contest
+
+    contest = make_contest(questions=2, bank=bank, questions_per_attempt=1)
+    question = bank.questions.first()
+    attempt = Attempt.objects.create(
+        user=in_english,
+        contest=contest,
+        round=contest.rounds.get(),
+        number=1,
+        group="official",
+        started_at=contest.rounds.get().opens_at,
+        deadline=contest.rounds.get().closes_at,
+        max_score=1,
+        draw=[],
+    )
+    Answer.objects.create(attempt=attempt, question=question, choice_ids=[], saved_at=attempt.started_at)
+
+    response = client.post(reverse("quizzes_question:delete", args=[question.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Participants have answered this question, so it cannot be deleted." in response.content.decode()
+    assert Question.objects.filter(pk=question.pk).exists()
+
+    unanswered = bank.questions.exclude(pk=question.pk).get()
+    assert client.post(reverse("quizzes_question:delete", args=[unanswered.pk])).status_code == 302
+    assert not Question.objects.filter(pk=unanswered.pk).exists()
+
+    response = client.post(reverse("quizzes_bank:delete", args=[bank.pk]), follow=True)
+    assert response.status_code in (200, 403)
+    assert bank.questions.filter(pk=question.pk).exists()
