@@ -263,7 +263,7 @@ def parse_contest(data):
     if not check.keys("", data, TOP_KEYS, REQUIRED_TOP_KEYS):
         raise ContestFileError(check.errors)
 
-    slug = check.text("slug", data.get("slug"), required=True, max_length=SLUG_MAX_LENGTH)
+    slug = check.text("slug", data["slug"], required=True, max_length=SLUG_MAX_LENGTH) if "slug" in data else ""
     if slug:
         try:
             validate_slug(slug)
@@ -272,7 +272,7 @@ def parse_contest(data):
                 "slug",
                 _("“%(value)s” is not a valid slug: use letters, numbers, hyphens or underscores") % {"value": slug},
             )
-    title = check.text("title", data.get("title"), required=True, max_length=TITLE_MAX_LENGTH)
+    title = check.text("title", data["title"], required=True, max_length=TITLE_MAX_LENGTH) if "title" in data else ""
     intro = check.text("intro", data.get("intro"))
     settings = {
         name: check.number(name, data.get(name), minimum, maximum)
