@@ -8,4 +8,4 @@ class QuizzesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import home, permissions  # noqa: F401  (home banner hook, organizer page permissions)
+        from . import audit, home, permissions  # noqa: F401  (audit log actions, home banner, page permissions)

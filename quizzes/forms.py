@@ -19,6 +19,7 @@ class ContestPageForm(WagtailAdminPageForm):
         rounds = self.formsets.get("rounds")
         if rounds is not None:
             self._check_rounds(_live_forms(rounds))
+            self._check_removed_rounds(rounds)
         quotas = self.formsets.get("topic_quotas")
         if quotas is not None:
             total = sum(form.cleaned_data.get("count") or 0 for form in _live_forms(quotas))
@@ -30,6 +31,16 @@ class ContestPageForm(WagtailAdminPageForm):
                     % {"total": total, "n": per_attempt},
                 )
         return cleaned
+
+    def _check_removed_rounds(self, formset):
+        from quizzes.models import Attempt
+
+        for form in formset.forms:
+            removed = form.cleaned_data.get("DELETE") if hasattr(form, "cleaned_data") else False
+            if removed and form.instance.pk and Attempt.objects.filter(round_id=form.instance.pk).exists():
+                raise ValidationError(
+                    _("Round %(number)s already has attempts and cannot be removed.") % {"number": form.instance.number}
+                )
 
     def _check_rounds(self, forms):
         numbers = [form.cleaned_data.get("number") for form in forms]

@@ -108,6 +108,11 @@ class ReviewSerializer(serializers.Serializer):
 class LeaderboardQuerySerializer(serializers.Serializer):
     round = serializers.IntegerField(required=False, min_value=1, max_value=1000)
     scope = serializers.ChoiceField(choices=["individual", "unit"], default="individual")
+    group = serializers.ChoiceField(
+        choices=["official", "citizen"],
+        required=False,
+        help_text="A closed round's final ranking of one participant group, where the contest has groups.",
+    )
     limit = serializers.IntegerField(required=False, default=50, min_value=1, max_value=500)
     offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=10_000_000)
 

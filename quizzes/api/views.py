@@ -12,11 +12,13 @@ from rest_framework.views import APIView
 
 from elearning.api.errors import ApiError
 from quizzes.leaderboards import get_backend, unit_board
+from quizzes.leaderboards.final import final_page, final_rank, final_total
 from quizzes.models import Attempt, ContestPage
 from quizzes.services import attempts as attempt_service
 from quizzes.services import clock
 from quizzes.services.errors import ContestError
 from quizzes.services.presenters import attempt_payload, review_payload
+from quizzes.services.results import is_final
 
 from . import serializers as s
 from .throttles import AttemptIPThrottle, AttemptUserThrottle
@@ -183,10 +185,18 @@ def leaderboard_params(request, contest):
     params = query.validated_data
     round_ = None
     if params.get("round") is not None:
-        round_ = contest.rounds.filter(number=params["round"]).first()
+        round_ = contest.rounds.filter(number=params["round"]).select_related("result").first()
         if round_ is None:
             raise ApiError("This contest has no such round.", "round_not_found", status.HTTP_404_NOT_FOUND)
-    return params, round_
+    group = params.get("group", "")
+    if group and not contest.separate_groups:
+        raise ApiError("This contest ranks everyone together.", "no_groups", status.HTTP_400_BAD_REQUEST)
+    final = round_ is not None and is_final(round_)
+    if group and not final:
+        raise ApiError(
+            "Rankings per group are published when the round closes.", "not_final", status.HTTP_400_BAD_REQUEST
+        )
+    return params, round_, group, final
 
 
 class LeaderboardView(ContestApiView):
@@ -200,11 +210,13 @@ class LeaderboardView(ContestApiView):
     )
     def get(self, request, slug):
         contest = live_contest(slug)
-        params, round_ = leaderboard_params(request, contest)
+        params, round_, group, final = leaderboard_params(request, contest)
         offset, limit = params["offset"], params["limit"]
         if params["scope"] == "unit":
             rows = unit_board(contest.pk, round_.pk if round_ else None)
             total, results = len(rows), rows[offset : offset + limit]
+        elif final:
+            total, results = final_total(round_.pk, group), final_page(round_.pk, group, offset, limit)
         else:
             backend = get_backend()
             if round_ is not None:
@@ -213,7 +225,7 @@ class LeaderboardView(ContestApiView):
                 total, results = backend.contest_total(contest.pk), backend.contest_page(contest.pk, offset, limit)
         data = {
             "total": total,
-            "final": False,
+            "final": final,
             "round": round_.number if round_ else None,
             "scope": params["scope"],
             "results": results,
@@ -233,9 +245,11 @@ class MyRankView(ContestApiView):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
         contest = live_contest(slug)
-        _params, round_ = leaderboard_params(request, contest)
+        _params, round_, group, final = leaderboard_params(request, contest)
         backend = get_backend()
-        if round_ is not None:
+        if final:
+            mine, total = final_rank(round_.pk, request.user.pk, group), final_total(round_.pk, group)
+        elif round_ is not None:
             mine, total = backend.round_rank(round_.pk, request.user.pk), backend.round_total(round_.pk)
         else:
             mine, total = backend.contest_rank(contest.pk, request.user.pk), backend.contest_total(contest.pk)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
-from quizzes.models import ContestStanding, Round, Standing
+from quizzes.models import ContestStanding, RoundResult, Standing
 
 from .rows import individual_row
 from .sql import SqlLeaderboard
@@ -88,7 +88,7 @@ class RedisLeaderboard:
             self._push_contest(contest_id, user_id)
         except RedisError:
             logger.warning("Redis unavailable: round %s marked stale, SQL serves it", round_id)
-            Round.objects.filter(pk=round_id).update(leaderboard_stale=True)
+            RoundResult.objects.update_or_create(round_id=round_id, defaults={"leaderboard_stale": True})
             _stale_memo.pop(round_id, None)
 
     def _push_round(self, round_id, user_id):
@@ -147,7 +147,7 @@ class RedisLeaderboard:
             lambda user_id: self._push_round(round_id, user_id),
             chunk,
         )
-        Round.objects.filter(pk=round_id).update(leaderboard_stale=False)
+        RoundResult.objects.filter(round_id=round_id).update(leaderboard_stale=False)
         _stale_memo.pop(round_id, None)
         return count
 
@@ -200,7 +200,7 @@ class RedisLeaderboard:
         memo = _stale_memo.get(round_id)
         now = time.monotonic()
         if memo is None or now - memo[1] > STALE_MEMO_SECONDS:
-            stale = Round.objects.filter(pk=round_id, leaderboard_stale=True).exists()
+            stale = RoundResult.objects.filter(round_id=round_id, leaderboard_stale=True).exists()
             memo = _stale_memo[round_id] = (stale, now)
         return memo[0]
 
@@ -252,7 +252,9 @@ class RedisLeaderboard:
         redis = _connection()
         key = contest_key(contest_id)
         stale_rounds = list(
-            Round.objects.filter(contest_id=contest_id, leaderboard_stale=True).values_list("pk", flat=True)
+            RoundResult.objects.filter(round__contest_id=contest_id, leaderboard_stale=True).values_list(
+                "round_id", flat=True
+            )
         )
         if not stale_rounds and redis.exists(f"{key}:meta"):
             return key

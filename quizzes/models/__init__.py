@@ -1,9 +1,17 @@
 from .attempts import Answer, Attempt, AttemptState
 from .banks import Choice, Question, QuestionBank, QuestionKind, QuestionTag
-from .contests import ContestIndexPage, ContestPage, Round, TopicQuota
+from .contests import PRIZE_ORDER, ContestIndexPage, ContestPage, PrizeGroup, PrizeLevel, PrizeRule, Round, TopicQuota
+from .results import FinalStanding, PrizeAward, RoundResult
 from .standings import ContestStanding, Standing, UnitStanding
 
 __all__ = [
+    "PRIZE_ORDER",
+    "FinalStanding",
+    "PrizeAward",
+    "PrizeGroup",
+    "PrizeLevel",
+    "PrizeRule",
+    "RoundResult",
     "Answer",
     "Attempt",
     "AttemptState",

@@ -1,6 +1,8 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -77,6 +79,15 @@ class ContestPage(RoutablePageMixin, Page):
         _("answers may be reviewed"), max_length=12, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_ROUND
     )
     separate_groups = models.BooleanField(_("separate rankings for officials and citizens"), default=False)
+    unit_prize_count = models.PositiveSmallIntegerField(_("unit prizes"), default=3)
+    unit_min_participation = models.DecimalField(
+        _("minimum participation rate for unit prizes"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Between 0 and 1: 0.5 means half of the unit's headcount took part."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
@@ -97,6 +108,14 @@ class ContestPage(RoutablePageMixin, Page):
         MultiFieldPanel([FieldPanel("prediction_question"), FieldPanel("prediction_kind")], heading=_("Prediction")),
         MultiFieldPanel(
             [FieldPanel("eligibility"), FieldPanel("separate_groups"), FieldPanel("review")], heading=_("Participants")
+        ),
+        MultiFieldPanel(
+            [
+                InlinePanel("prize_rules", label=_("Prizes per round")),
+                FieldPanel("unit_prize_count"),
+                FieldPanel("unit_min_participation"),
+            ],
+            heading=_("Prizes"),
         ),
     ]
     edit_handler = TabbedInterface(
@@ -191,8 +210,6 @@ class Round(Orderable):
     number = models.PositiveSmallIntegerField(_("number"))
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
-    # Set when Redis could not be updated; readers rebuild before trusting Redis again.
-    leaderboard_stale = models.BooleanField(default=False, editable=False)
 
     objects = RoundQuerySet.as_manager()
 
@@ -220,3 +237,36 @@ class Round(Orderable):
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("A round must close after it opens.")})
+
+
+class PrizeLevel(models.TextChoices):
+    FIRST = "first", _("First prize")
+    SECOND = "second", _("Second prize")
+    THIRD = "third", _("Third prize")
+    CONSOLATION = "consolation", _("Consolation prize")
+
+
+PRIZE_ORDER = [PrizeLevel.FIRST, PrizeLevel.SECOND, PrizeLevel.THIRD, PrizeLevel.CONSOLATION]
+
+
+class PrizeGroup(models.TextChoices):
+    EVERYONE = "", _("Everyone")
+    OFFICIAL = "official", _("Officials")
+    CITIZEN = "citizen", _("Citizens")
+
+
+class PrizeRule(Orderable):
+    """How many prizes of a level each round awards, per participant group."""
+
+    contest = ParentalKey(ContestPage, on_delete=models.CASCADE, related_name="prize_rules")
+    group = models.CharField(_("group"), max_length=10, choices=PrizeGroup.choices, blank=True, default="")
+    level = models.CharField(_("prize"), max_length=12, choices=PrizeLevel.choices)
+    count = models.PositiveSmallIntegerField(_("how many"))
+
+    panels = [FieldPanel("group"), FieldPanel("level"), FieldPanel("count")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("prize rule")
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "group", "level"], name="prizerule_unique_level"),
+        ]

@@ -23,9 +23,6 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 
-# The live server runs in a thread while Playwright's sync API holds an event loop.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def browser_instance():
@@ -45,7 +42,9 @@ def viewport_name(request):
 
 
 @pytest.fixture
-def page(browser_instance, viewport_name):
+def page(browser_instance, viewport_name, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread while the test uses the ORM.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser_instance.new_context(
         locale="vi-VN", viewport=VIEWPORTS[viewport_name], is_mobile=viewport_name == "phone"
     )

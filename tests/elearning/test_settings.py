@@ -20,7 +20,11 @@ PROD_ENV = {
 
 
 def _run(args, env):
-    full_env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    full_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
@@ -78,13 +82,20 @@ def test_production_reads_database_and_redis_urls():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()[-4:]
     assert lines[0] == "django.db.backends.postgresql db.internal cchc 600 True"
-    assert lines[1] == "django_redis.cache.RedisCache redis://cache.internal:6379/2 django.contrib.sessions.backends.cached_db"
+    assert (
+        lines[1]
+        == "django_redis.cache.RedisCache redis://cache.internal:6379/2 django.contrib.sessions.backends.cached_db"
+    )
     assert lines[2] == "False /srv/media ['cchc.example.vn'] ['https://cchc.example.vn'] False"
-    assert lines[3] == "whitenoise.storage.CompressedManifestStaticFilesStorage whitenoise.middleware.WhiteNoiseMiddleware"
+    assert (
+        lines[3] == "whitenoise.storage.CompressedManifestStaticFilesStorage whitenoise.middleware.WhiteNoiseMiddleware"
+    )
 
 
 def test_default_database_is_a_sqlite_file():
-    code = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])"
+    code = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])"
+    )
     result = _run(["shell", "-c", code], {"DJANGO_SETTINGS_MODULE": "elearning.settings.dev"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == f"django.db.backends.sqlite3 {ROOT / 'db.sqlite3'}"
