@@ -30,10 +30,15 @@ def browser_instance():
         pytest.skip(f"Chromium not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an event loop in this thread while tests use the ORM.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))
@@ -42,9 +47,7 @@ def viewport_name(request):
 
 
 @pytest.fixture
-def page(browser_instance, viewport_name, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread while the test uses the ORM.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser_instance, viewport_name):
     context = browser_instance.new_context(
         locale="vi-VN", viewport=VIEWPORTS[viewport_name], is_mobile=viewport_name == "phone"
     )
