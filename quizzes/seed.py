@@ -80,6 +80,8 @@ def import_demo_contest():
 def demo_participants(rng):
     User = get_user_model()
     units = list(Unit.objects.filter(headcount__gt=0).order_by("code"))
+    # Units take part unevenly (some lag far behind), roughly in proportion to their headcount.
+    weights = [unit.headcount * rng.uniform(0.15, 1.0) for unit in units]
     people = []
     password = make_password(DEMO_PASSWORD)  # hashed once: the demo accounts share it
     for index in range(DEMO_PARTICIPANTS):
@@ -89,7 +91,7 @@ def demo_participants(rng):
             Profile.objects.create(
                 user=user,
                 full_name=f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
-                unit=units[index % len(units)] if units else None,
+                unit=rng.choices(units, weights=weights)[0] if units else None,
                 kind=Profile.Kind.OFFICIAL if index % 3 else Profile.Kind.CITIZEN,
                 phone=phone,
                 birth_year=1965 + index % 40,
