@@ -63,7 +63,8 @@ def start(request, contest):
     if not request.user.is_authenticated:
         return redirect_to_login(contest.get_url(request))
     try:
-        attempt, _created = attempt_service.start_attempt(request.user, contest)
+        device = attempt_service.device_fingerprint(request)
+        attempt, _created = attempt_service.start_attempt(request.user, contest, device=device)
     except ContestError as error:
         messages.error(request, error.message)
         return redirect(contest.get_url(request))

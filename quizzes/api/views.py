@@ -112,7 +112,8 @@ class StartAttemptView(ContestApiView):
     )
     def post(self, request, slug):
         contest = live_contest(slug)
-        attempt, created = attempt_service.start_attempt(request.user, contest)
+        device = attempt_service.device_fingerprint(request)
+        attempt, created = attempt_service.start_attempt(request.user, contest, device=device)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(s.AttemptSerializer(attempt_payload(attempt)).data, status=code)
 

@@ -53,6 +53,9 @@ class Attempt(models.Model):
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     prediction = models.PositiveIntegerField(_("prediction"), null=True, blank=True)
     draw = models.JSONField(_("questions drawn"))
+    # A short hash of the browser and network the attempt started from, for integrity
+    # checks (several accounts from one device); never shown publicly.
+    device = models.CharField(_("device"), max_length=16, blank=True, db_index=True)
 
     objects = AttemptQuerySet.as_manager()
 

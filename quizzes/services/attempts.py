@@ -6,6 +6,8 @@ database's constraints back the rules: one attempt in progress per person and
 round, unique attempt numbers, one answer per question, one standing per person.
 """
 
+import hashlib
+
 from django.db import IntegrityError, transaction
 
 from elearning.models import Profile
@@ -38,7 +40,16 @@ def participant_profile(user, contest):
     return profile
 
 
-def start_attempt(user, contest, moment=None):
+def device_fingerprint(request):
+    """A short, non-reversible hash of the user agent and address a request came from."""
+    if request is None:
+        return ""
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    address = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(f"{agent}|{address}".encode()).hexdigest()[:16]
+
+
+def start_attempt(user, contest, moment=None, device=""):
     """Start an attempt in the open round, or resume the one in progress.
 
     Returns ``(attempt, created)``.
@@ -72,6 +83,7 @@ def start_attempt(user, contest, moment=None):
                 deadline=clock.deadline_for(moment, contest.time_limit, round_.closes_at),
                 max_score=len(draw),
                 draw=draw,
+                device=device,
             )
     except IntegrityError:
         # A parallel request started one first: resume it.
