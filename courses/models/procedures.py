@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -133,7 +134,9 @@ class Procedure(SearchTextMixin, index.Indexed, ClusterableModel):
         return f"{self.code} — {self.name}"
 
     def get_search_parts(self):
-        return [self.code, self.name, self.get_field_display(), *self.tag_names()]
+        with translation.override("vi"):
+            field_name = str(self.get_field_display())
+        return [self.code, self.name, field_name, *self.tag_names()]
 
     def get_absolute_url(self):
         from django.urls import reverse
