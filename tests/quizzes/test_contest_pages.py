@@ -49,6 +49,9 @@ def contest_form(bank, rounds, **overrides):
         "review": "after_round",
         "rounds": inline_formset(rounds),
         "topic_quotas": inline_formset([]),
+        "prize_rules": inline_formset([{"group": "", "level": "first", "count": 1}]),
+        "unit_prize_count": 3,
+        "unit_min_participation": "0.50",
     }
     data.update(overrides)
     return nested_form_data(data)
@@ -84,6 +87,7 @@ def test_organizer_creates_a_contest_in_the_admin_and_overlaps_are_refused(clien
     assert response.status_code == 302, response.content.decode()[:2000]
     contest = ContestPage.objects.get(slug="cuoc-thi-thu")
     assert contest.live and list(contest.rounds.values_list("number", flat=True)) == [1, 2]
+    assert list(contest.prize_rules.values_list("level", "count")) == [("first", 1)]
 
 
 @pytest.mark.django_db
