@@ -18,6 +18,9 @@ from courses.search import search_filter
 from .mixins import LearningContentMixin, LegalCitationsMixin
 
 CARD_RENDITION = "fill-640x360"
+# The progress feature's partials, with an empty stand-in until they exist.
+PROGRESS_TEMPLATE = ["courses/includes/progress.html", "courses/includes/no_progress.html"]
+PROGRESS_ACTIONS_TEMPLATE = ["courses/includes/progress_actions.html", "courses/includes/no_progress.html"]
 
 
 class CourseLevel(models.TextChoices):
@@ -48,14 +51,7 @@ class CourseIndexPage(Page):
         level = request.GET.get("level", "").strip()
         if level not in CourseLevel.values:
             level = ""
-        courses = (
-            CoursePage.objects.published()
-            .child_of(self)
-            .for_level(level)
-            .tagged(tag)
-            .search(query)
-            .for_cards()
-        )
+        courses = CoursePage.objects.published().child_of(self).for_level(level).tagged(tag).search(query).for_cards()
         paginator = Paginator(courses, self.per_page)
         try:
             page = paginator.page(request.GET.get("page", 1))
@@ -129,12 +125,8 @@ class CoursePage(LearningContentMixin, LegalCitationsMixin, Page):
         related_name="+",
     )
     level = models.CharField(_("level"), max_length=20, choices=CourseLevel.choices, default=CourseLevel.ALL)
-    learning_objectives = models.TextField(
-        _("learning objectives"), blank=True, help_text=_("One objective per line.")
-    )
-    description = RichTextField(
-        _("description"), blank=True, features=["h3", "bold", "italic", "link", "ol", "ul"]
-    )
+    learning_objectives = models.TextField(_("learning objectives"), blank=True, help_text=_("One objective per line."))
+    description = RichTextField(_("description"), blank=True, features=["h3", "bold", "italic", "link", "ol", "ul"])
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"),
         default=70,
@@ -184,9 +176,13 @@ class CoursePage(LearningContentMixin, LegalCitationsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(
-            lessons=list(self.lessons().only("id", "title", "url_path", "path", "depth", "estimated_minutes", "summary")),
+            catalogue=self.get_parent(),
+            lessons=list(
+                self.lessons().only("id", "title", "url_path", "path", "depth", "estimated_minutes", "summary")
+            ),
             course_tags=list(self.tags.all()),
             legal_documents=list(self.legal_documents.select_related("replaced_by")),
+            progress_template=PROGRESS_TEMPLATE,
         )
         return context
 
@@ -289,6 +285,10 @@ class LessonPage(LearningContentMixin, LegalCitationsMixin, Page):
             lesson_number=position + 1 if position is not None else None,
             previous_lesson=siblings[position - 1] if position else None,
             next_lesson=siblings[position + 1] if position is not None and position + 1 < len(siblings) else None,
+            lesson_legal_documents=list(self.legal_documents.select_related("replaced_by")),
+            lesson_tags=list(self.tags.all()),
+            progress_template=PROGRESS_TEMPLATE,
+            progress_actions_template=PROGRESS_ACTIONS_TEMPLATE,
             **prefetch_body(self.body),
         )
         return context

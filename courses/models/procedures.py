@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -74,7 +75,18 @@ class Procedure(SearchTextMixin, index.Indexed, ClusterableModel):
     Mechanism = ProcedureMechanism
     OnlineLevel = OnlineServiceLevel
 
-    code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("e.g. 1.001193"))
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9][0-9A-Za-z.\-]*\Z",
+                _("A procedure code starts with a digit and has only letters, digits, dots and hyphens."),
+            )
+        ],
+        help_text=_("As in the national database, e.g. 1.001193"),
+    )
     name = models.CharField(_("name"), max_length=500)
     field = models.CharField(_("field"), max_length=30, choices=ProcedureField.choices, default=ProcedureField.OTHER)
     level = models.CharField(_("level"), max_length=20, choices=ProcedureLevel.choices, default=ProcedureLevel.COMMUNE)
@@ -85,7 +97,9 @@ class Procedure(SearchTextMixin, index.Indexed, ClusterableModel):
         _("processing time (working days)"), default=0, help_text=_("0 means the same day.")
     )
     fee = models.CharField(_("fee"), max_length=255, blank=True, help_text=_("e.g. 8,000 VND per copy; Free"))
-    required_documents = RichTextField(_("required documents"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    required_documents = RichTextField(
+        _("required documents"), blank=True, features=["bold", "italic", "ol", "ul", "link"]
+    )
     steps = RichTextField(_("steps"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
     legal_basis = ParentalManyToManyField(
         "elearning.LegalDocument", verbose_name=_("legal basis"), blank=True, related_name="procedures"
@@ -126,7 +140,9 @@ class Procedure(SearchTextMixin, index.Indexed, ClusterableModel):
         verbose_name_plural = _("administrative procedures")
         indexes = [models.Index(fields=["level", "field"], name="procedure_level_field")]
         constraints = [
-            models.CheckConstraint(condition=Q(online_level__gte=1, online_level__lte=4), name="procedure_online_level_1_4"),
+            models.CheckConstraint(
+                condition=Q(online_level__gte=1, online_level__lte=4), name="procedure_online_level_1_4"
+            ),
             models.CheckConstraint(condition=~Q(code=""), name="procedure_code_not_empty"),
         ]
 
