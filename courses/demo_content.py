@@ -241,18 +241,25 @@ LEGAL_DOCUMENTS = [
 COMMUNE = "commune"
 DISTRICT = "district"
 ONE_STOP = "one_stop"
-INTERLINKED = "interlinked"
+CIVIL_STATUS = "civil_status"
+CERTIFICATION = "certification"
+LAND = "land"
+CONSTRUCTION = "construction"
+BUSINESS = "business"
+INTER_LINKED = "inter_linked"
 
-# Each: code, name, field, level, mechanism, processing days, fee, documents, legal basis
-# (numbers), online service level (1-4), postal return, tags.
+# Each: code, name, field, level, mechanism, processing days (0: the same day), fee, documents,
+# legal basis (numbers), online service level (1-4), postal return, tags. The codes are the
+# district's own demo numbering (catalogue year, X commune / H district, field, number), not
+# codes of the national procedure database.
 PROCEDURES = [
     {
-        "code": "X-HT-01",
+        "code": "2018.X.HT.01",
         "name": "Đăng ký khai sinh",
-        "field": "Hộ tịch",
+        "field": CIVIL_STATUS,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
-        "processing_days": 1,
+        "processing_days": 0,
         "fee": "Miễn lệ phí khi đăng ký đúng hạn (trong 60 ngày kể từ ngày sinh)",
         "documents": [
             "Tờ khai đăng ký khai sinh theo mẫu",
@@ -265,12 +272,12 @@ PROCEDURES = [
         "tags": ["hộ tịch", "khai sinh"],
     },
     {
-        "code": "X-HT-02",
+        "code": "2018.X.HT.02",
         "name": "Đăng ký kết hôn",
-        "field": "Hộ tịch",
+        "field": CIVIL_STATUS,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
-        "processing_days": 1,
+        "processing_days": 0,
         "fee": "Miễn lệ phí đối với công dân Việt Nam cư trú ở trong nước",
         "documents": [
             "Tờ khai đăng ký kết hôn theo mẫu (hai bên nam, nữ có thể dùng chung một tờ khai)",
@@ -283,12 +290,12 @@ PROCEDURES = [
         "tags": ["hộ tịch", "kết hôn"],
     },
     {
-        "code": "X-HT-03",
+        "code": "2018.X.HT.03",
         "name": "Đăng ký khai tử",
-        "field": "Hộ tịch",
+        "field": CIVIL_STATUS,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
-        "processing_days": 1,
+        "processing_days": 0,
         "fee": "Miễn lệ phí khi đăng ký đúng hạn (trong 15 ngày kể từ ngày chết)",
         "documents": [
             "Tờ khai đăng ký khai tử theo mẫu",
@@ -301,9 +308,9 @@ PROCEDURES = [
         "tags": ["hộ tịch", "khai tử"],
     },
     {
-        "code": "X-HT-04",
+        "code": "2018.X.HT.04",
         "name": "Cấp Giấy xác nhận tình trạng hôn nhân",
-        "field": "Hộ tịch",
+        "field": CIVIL_STATUS,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
         "processing_days": 3,
@@ -318,9 +325,9 @@ PROCEDURES = [
         "tags": ["hộ tịch"],
     },
     {
-        "code": "X-HT-05",
+        "code": "2018.X.HT.05",
         "name": "Đăng ký nhận cha, mẹ, con",
-        "field": "Hộ tịch",
+        "field": CIVIL_STATUS,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
         "processing_days": 3,
@@ -336,9 +343,9 @@ PROCEDURES = [
         "tags": ["hộ tịch"],
     },
     {
-        "code": "X-HT-06",
+        "code": "2018.X.HT.06",
         "name": "Thay đổi, cải chính, bổ sung thông tin hộ tịch",
-        "field": "Hộ tịch",
+        "field": CIVIL_STATUS,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
         "processing_days": 3,
@@ -354,12 +361,12 @@ PROCEDURES = [
         "tags": ["hộ tịch"],
     },
     {
-        "code": "X-HT-07",
+        "code": "2018.X.HT.07",
         "name": "Cấp bản sao trích lục hộ tịch",
-        "field": "Hộ tịch",
+        "field": CIVIL_STATUS,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
-        "processing_days": 1,
+        "processing_days": 0,
         "fee": "Theo mức do Hội đồng nhân dân tỉnh quy định cho mỗi bản sao",
         "documents": ["Tờ khai cấp bản sao trích lục hộ tịch theo mẫu", "Xuất trình giấy tờ tuỳ thân"],
         "legal_basis": ["60/2014/QH13", "123/2015/NĐ-CP"],
@@ -368,12 +375,12 @@ PROCEDURES = [
         "tags": ["hộ tịch"],
     },
     {
-        "code": "X-CT-01",
+        "code": "2018.X.CT.01",
         "name": "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của Việt Nam cấp",
-        "field": "Chứng thực",
+        "field": CERTIFICATION,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
-        "processing_days": 1,
+        "processing_days": 0,
         "fee": "2.000 đồng/trang; từ trang thứ ba trở đi 1.000 đồng/trang, tối đa 200.000 đồng/bản",
         "documents": ["Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao", "Bản sao cần chứng thực"],
         "legal_basis": ["23/2015/NĐ-CP"],
@@ -382,12 +389,12 @@ PROCEDURES = [
         "tags": ["chứng thực"],
     },
     {
-        "code": "X-CT-02",
+        "code": "2018.X.CT.02",
         "name": "Chứng thực chữ ký trong các giấy tờ, văn bản",
-        "field": "Chứng thực",
+        "field": CERTIFICATION,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
-        "processing_days": 1,
+        "processing_days": 0,
         "fee": "10.000 đồng/trường hợp",
         "documents": [
             "Giấy tờ, văn bản mà người yêu cầu sẽ ký",
@@ -399,9 +406,9 @@ PROCEDURES = [
         "tags": ["chứng thực"],
     },
     {
-        "code": "X-CT-03",
+        "code": "2018.X.CT.03",
         "name": "Chứng thực hợp đồng, giao dịch liên quan đến thực hiện quyền của người sử dụng đất",
-        "field": "Chứng thực",
+        "field": CERTIFICATION,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
         "processing_days": 2,
@@ -417,9 +424,9 @@ PROCEDURES = [
         "tags": ["chứng thực", "đất đai"],
     },
     {
-        "code": "X-DD-01",
+        "code": "2018.X.DD.01",
         "name": "Hoà giải tranh chấp đất đai",
-        "field": "Đất đai",
+        "field": LAND,
         "level": COMMUNE,
         "mechanism": ONE_STOP,
         "processing_days": 30,
@@ -434,9 +441,9 @@ PROCEDURES = [
         "tags": ["đất đai", "hoà giải"],
     },
     {
-        "code": "H-HT-01",
+        "code": "2018.H.HT.01",
         "name": "Đăng ký kết hôn có yếu tố nước ngoài",
-        "field": "Hộ tịch",
+        "field": CIVIL_STATUS,
         "level": DISTRICT,
         "mechanism": ONE_STOP,
         "processing_days": 15,
@@ -453,12 +460,12 @@ PROCEDURES = [
         "tags": ["hộ tịch", "kết hôn", "yếu tố nước ngoài"],
     },
     {
-        "code": "H-CT-01",
+        "code": "2018.H.CT.01",
         "name": "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của nước ngoài cấp",
-        "field": "Chứng thực",
+        "field": CERTIFICATION,
         "level": DISTRICT,
         "mechanism": ONE_STOP,
-        "processing_days": 1,
+        "processing_days": 0,
         "fee": "2.000 đồng/trang; từ trang thứ ba trở đi 1.000 đồng/trang, tối đa 200.000 đồng/bản",
         "documents": [
             "Bản chính giấy tờ, văn bản đã được hợp pháp hoá lãnh sự (trừ trường hợp được miễn)",
@@ -470,11 +477,11 @@ PROCEDURES = [
         "tags": ["chứng thực"],
     },
     {
-        "code": "H-DD-01",
+        "code": "2018.H.DD.01",
         "name": "Đăng ký biến động quyền sử dụng đất, tài sản gắn liền với đất do chuyển nhượng, tặng cho, thừa kế",
-        "field": "Đất đai",
+        "field": LAND,
         "level": DISTRICT,
-        "mechanism": INTERLINKED,
+        "mechanism": INTER_LINKED,
         "processing_days": 10,
         "fee": "Lệ phí cấp Giấy chứng nhận và phí thẩm định hồ sơ theo mức do Hội đồng nhân dân tỉnh quy định",
         "documents": [
@@ -489,11 +496,11 @@ PROCEDURES = [
         "tags": ["đất đai", "liên thông thuế"],
     },
     {
-        "code": "H-DD-02",
+        "code": "2018.H.DD.02",
         "name": "Chuyển mục đích sử dụng đất phải được phép của cơ quan nhà nước có thẩm quyền đối với hộ gia đình, cá nhân",
-        "field": "Đất đai",
+        "field": LAND,
         "level": DISTRICT,
-        "mechanism": INTERLINKED,
+        "mechanism": INTER_LINKED,
         "processing_days": 15,
         "fee": "Phí thẩm định hồ sơ theo mức do Hội đồng nhân dân tỉnh quy định; tiền sử dụng đất theo thông báo của cơ quan thuế",
         "documents": ["Đơn xin chuyển mục đích sử dụng đất theo mẫu", "Giấy chứng nhận quyền sử dụng đất"],
@@ -503,9 +510,9 @@ PROCEDURES = [
         "tags": ["đất đai"],
     },
     {
-        "code": "H-KD-01",
+        "code": "2018.H.KD.01",
         "name": "Đăng ký thành lập hộ kinh doanh",
-        "field": "Thành lập và hoạt động của hộ kinh doanh",
+        "field": BUSINESS,
         "level": DISTRICT,
         "mechanism": ONE_STOP,
         "processing_days": 3,
@@ -521,9 +528,9 @@ PROCEDURES = [
         "tags": ["hộ kinh doanh"],
     },
     {
-        "code": "H-XD-01",
+        "code": "2018.H.XD.01",
         "name": "Cấp giấy phép xây dựng đối với nhà ở riêng lẻ",
-        "field": "Xây dựng",
+        "field": CONSTRUCTION,
         "level": DISTRICT,
         "mechanism": ONE_STOP,
         "processing_days": 15,
@@ -671,8 +678,8 @@ COURSES = [
                         "Danh mục thủ tục được niêm yết tại Bộ phận Một cửa (bảng, màn hình điện tử hoặc cuốn danh mục) "
                         "và trên trang thông tin điện tử của huyện. Mỗi thủ tục có đủ các thông tin như thẻ dưới đây."
                     ),
-                    procedure("X-HT-01", "Thủ tục có nhiều lượt giao dịch nhất ở Bộ phận Một cửa cấp xã."),
-                    procedure("H-KD-01"),
+                    procedure("2018.X.HT.01", "Thủ tục có nhiều lượt giao dịch nhất ở Bộ phận Một cửa cấp xã."),
+                    procedure("2018.H.KD.01"),
                     warning(
                         "Công chức không được tự ý yêu cầu thêm giấy tờ ngoài thành phần hồ sơ đã công khai. "
                         "Nếu thấy cần thêm giấy tờ, hãy báo lãnh đạo để kiến nghị sửa đổi thủ tục."
@@ -729,8 +736,8 @@ COURSES = [
                             "kết quả và thu phí, lệ phí (nếu có) theo đúng biên lai.",
                         ),
                     ),
-                    procedure("X-CT-01", "Hồ sơ được giải quyết ngay trong ngày: trả kết quả ngay tại quầy."),
-                    procedure("H-DD-01", "Ví dụ về thủ tục liên thông giữa cơ quan đất đai và cơ quan thuế."),
+                    procedure("2018.X.CT.01", "Hồ sơ được giải quyết ngay trong ngày: trả kết quả ngay tại quầy."),
+                    procedure("2018.H.DD.01", "Ví dụ về thủ tục liên thông giữa cơ quan đất đai và cơ quan thuế."),
                     note(
                         "Phiếu kiểm soát quá trình giải quyết hồ sơ đi theo hồ sơ qua từng khâu: ai nhận, nhận lúc nào, "
                         "chuyển lúc nào. Khi hồ sơ chậm, phiếu cho biết chậm ở khâu nào."
@@ -906,7 +913,7 @@ COURSES = [
                         "bước phải thực hiện trực tiếp).",
                         "42/2022/NĐ-CP",
                     ),
-                    procedure("X-HT-01", "Thủ tục cung cấp ở mức độ 4 (toàn trình)."),
+                    procedure("2018.X.HT.01", "Thủ tục cung cấp ở mức độ 4 (toàn trình)."),
                     check(
                         "Ở mức độ nào người dân vừa nộp hồ sơ, vừa thanh toán lệ phí và nhận kết quả mà không cần đến cơ quan?",
                         [("Mức độ 2", False), ("Mức độ 3", False), ("Mức độ 4", True)],
@@ -954,8 +961,8 @@ COURSES = [
                         "đặt tên tệp theo tên giấy tờ. Tệp quá mờ là lý do hay gặp nhất khiến hồ sơ trực tuyến bị yêu "
                         "cầu bổ sung."
                     ),
-                    procedure("X-HT-03"),
-                    procedure("X-HT-04"),
+                    procedure("2018.X.HT.03"),
+                    procedure("2018.X.HT.04"),
                     check(
                         "Người dân nên làm gì ngay sau khi nộp hồ sơ trực tuyến?",
                         [
@@ -1010,7 +1017,7 @@ COURSES = [
                         "Thư điện tử công vụ chỉ dùng cho công việc; không gửi hồ sơ của người dân qua thư điện tử cá nhân "
                         "hay mạng xã hội."
                     ),
-                    procedure("H-DD-02"),
+                    procedure("2018.H.DD.02"),
                     check(
                         "Một hồ sơ trực tuyến được gửi lúc 21 giờ tối thứ Sáu. Thời hạn giải quyết bắt đầu tính từ khi nào?",
                         [
@@ -1057,8 +1064,8 @@ COURSES = [
                         "Không áp dụng cho thủ tục mà pháp luật yêu cầu người dân phải có mặt, ví dụ đăng ký kết hôn: "
                         "hai bên nam, nữ phải có mặt để ký vào sổ hộ tịch."
                     ),
-                    procedure("X-HT-07", "Có thể nhận bản sao trích lục qua bưu chính."),
-                    procedure("X-HT-02", "Không nhận kết quả qua bưu chính: hai bên phải có mặt khi đăng ký."),
+                    procedure("2018.X.HT.07", "Có thể nhận bản sao trích lục qua bưu chính."),
+                    procedure("2018.X.HT.02", "Không nhận kết quả qua bưu chính: hai bên phải có mặt khi đăng ký."),
                     check(
                         "Thủ tục nào dưới đây KHÔNG thể trả kết quả qua dịch vụ bưu chính công ích?",
                         [
@@ -1227,7 +1234,7 @@ COURSES = [
                         ("Biểu mẫu và hồ sơ lưu", "Danh mục biểu mẫu dùng trong quy trình, nơi lưu và thời gian lưu."),
                     ),
                     procedure(
-                        "H-XD-01",
+                        "2018.H.XD.01",
                         "Ví dụ: 15 ngày làm việc được chia cho các bước tiếp nhận, thẩm định, trình ký, trả kết quả.",
                     ),
                     warning(

@@ -16,3 +16,16 @@ urlpatterns = [
     path("", views_procedures.procedure_list, name="procedure_list"),
     path("<procedure_code:code>/", views_procedures.procedure_detail, name="procedure_detail"),
 ]
+
+# --- Learning: enrolment, progress, knowledge checks, certificates (courses.views) ---
+from courses import views  # noqa: E402
+
+urlpatterns += [
+    path("learn/", views.my_learning, name="my_learning"),
+    path("learn/courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
+    path("learn/courses/<int:course_id>/retake/", views.retake, name="retake"),
+    path("learn/lessons/<int:lesson_id>/done/", views.complete_lesson, name="complete_lesson"),
+    path("learn/lessons/<int:lesson_id>/checks/<slug:block_id>/", views.check, name="check"),
+    path("learn/certificates/<slug:code>.pdf", views.certificate_download, name="certificate_download"),
+    path("certificates/<slug:code>/", views.certificate_verify, name="certificate_verify"),
+]

@@ -44,12 +44,12 @@ def learning_state(context, course, lesson=None, lessons=None):
     """The learner's progress in ``course``; ``lessons`` (the pages the template already has)
     give ``state.next_page``, the page "continue" leads to."""
     request = context.get("request")
-    if course is None or request is None or not request.user.is_authenticated:
+    if not course or request is None or not request.user.is_authenticated:
         return None
     state = _state(request, course)
-    if lessons is not None:
+    if lessons:
         state.bind_pages(lessons)
-    if lesson is not None:
+    if lesson:  # a missing template variable arrives as ""
         _publish_to_page_context(context, "check_results", state.results.get(lesson.pk, {}))
     return state
 
