@@ -1,4 +1,6 @@
-"""URLs of the courses app, mounted at /thu-tuc/ (namespace "courses").
+"""URLs of the courses app, mounted at the site root (namespace "courses"): the procedure
+catalogue under /thu-tuc/, learning under /learn/, certificate verification under
+/certificates/ (printed as a QR code on every certificate: keep it stable).
 
 Append new patterns at the end; procedure details take paths starting with a digit only.
 """
@@ -13,8 +15,8 @@ app_name = "courses"
 register_converter(ProcedureCodeConverter, "procedure_code")
 
 urlpatterns = [
-    path("", views_procedures.procedure_list, name="procedure_list"),
-    path("<procedure_code:code>/", views_procedures.procedure_detail, name="procedure_detail"),
+    path("thu-tuc/", views_procedures.procedure_list, name="procedure_list"),
+    path("thu-tuc/<procedure_code:code>/", views_procedures.procedure_detail, name="procedure_detail"),
 ]
 
 # --- Learning: enrolment, progress, knowledge checks, certificates (courses.views) ---

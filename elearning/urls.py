@@ -13,7 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("elearning.accounts.urls")),
     path("contest/", include("quizzes.urls")),
-    path("thu-tuc/", include("courses.urls")),
+    path("", include("courses.urls")),  # /thu-tuc/, /learn/, /certificates/
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
