@@ -220,6 +220,21 @@ class KnowledgeCheckBlock(blocks.StructBlock):
             "explanation": "<p>Dịch vụ công trực tuyến tiếp nhận hồ sơ mọi lúc.</p>",
         }
 
+    def get_context(self, value, parent_context=None):
+        """Adds ``block_id``, ``lesson_id`` and the learner's ``result`` (from ``check_results``
+        in the page context, ``{block_id: {"correct": bool, ...}}``, when the progress feature gives it)."""
+        context = super().get_context(value, parent_context=parent_context)
+        parent_context = parent_context or {}
+        block_id = parent_context.get("id")
+        page = parent_context.get("page")
+        results = parent_context.get("check_results") or {}
+        context.update(
+            block_id=block_id,
+            lesson_id=getattr(page, "pk", None),
+            result=results.get(str(block_id)) if block_id else None,
+        )
+        return context
+
     def clean(self, value):
         value = super().clean(value)
         choices = list(value.get("choices") or [])

@@ -22,14 +22,6 @@ def duration(minutes):
     return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
 
 
-@register.filter
-def check_result(results, block_id):
-    """The learner's result for one knowledge check: ``check_results|check_result:id``."""
-    if not results or not block_id:
-        return None
-    return results.get(str(block_id))
-
-
 @register.simple_tag(takes_context=True)
 def lesson_embed(context, embed_value):
     """A video's embed HTML: prefetched by the lesson page, else fetched (and cached) once; a link if that fails."""
