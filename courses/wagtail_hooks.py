@@ -114,3 +114,6 @@ def register_outdated_citations_menu_item():
         icon_name="warning",
         order=1000,
     )
+
+
+from courses import wagtail_hooks_reports  # noqa: E402, F401 - the learning feature registers its hooks there
