@@ -1,8 +1,9 @@
 """Leaderboards straight from the standings tables, using the ranking indexes."""
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 
-from quizzes.models import ContestStanding, Standing, UnitStanding
+from quizzes.models import ContestStanding, ScoreBucket, Standing, UnitStanding
+from quizzes.services.standings import bucket_of
 
 from .rows import individual_row
 
@@ -10,6 +11,12 @@ from .rows import individual_row
 def _name(standing):
     profile = getattr(standing.user, "profile", None)
     return profile.full_name if profile else standing.user.get_username()
+
+
+def _bucket_sum(buckets, score, second):
+    """Standings in buckets strictly ahead of (score, second): higher score, or same score and fewer seconds."""
+    total = buckets.filter(Q(score__gt=score) | Q(score=score, second__lt=second)).aggregate(n=Sum("count"))["n"]
+    return total or 0
 
 
 class SqlLeaderboard:
@@ -37,13 +44,24 @@ class SqlLeaderboard:
         mine = Standing.objects.filter(round_id=round_id, user_id=user_id).first()
         if mine is None:
             return None
-        ahead = Standing.objects.filter(round_id=round_id).filter(
-            Q(score__gt=mine.score)
-            | Q(score=mine.score, duration_ms__lt=mine.duration_ms)
-            | Q(score=mine.score, duration_ms=mine.duration_ms, submitted_ms__lt=mine.submitted_ms)
-            | Q(score=mine.score, duration_ms=mine.duration_ms, submitted_ms=mine.submitted_ms, user_id__lt=user_id)
+        score, second = bucket_of(mine.score, mine.duration_ms)
+        # Everyone in a better (score, second) bucket, then those ahead inside mine.
+        ahead = _bucket_sum(ScoreBucket.objects.filter(round_id=round_id), score, second)
+        ahead += (
+            Standing.objects.filter(
+                round_id=round_id,
+                score=mine.score,
+                duration_ms__gte=second * 1000,
+                duration_ms__lte=mine.duration_ms,
+            )
+            .filter(
+                Q(duration_ms__lt=mine.duration_ms)
+                | Q(duration_ms=mine.duration_ms, submitted_ms__lt=mine.submitted_ms)
+                | Q(duration_ms=mine.duration_ms, submitted_ms=mine.submitted_ms, user_id__lt=user_id)
+            )
+            .count()
         )
-        return {"rank": ahead.count() + 1, "score": mine.score, "duration_ms": mine.duration_ms}
+        return {"rank": ahead + 1, "score": mine.score, "duration_ms": mine.duration_ms}
 
     # -- contest-wide ------------------------------------------------------
     def contest_total(self, contest_id):
@@ -69,9 +87,16 @@ class SqlLeaderboard:
         mine = ContestStanding.objects.filter(contest_id=contest_id, user_id=user_id).first()
         if mine is None:
             return None
-        ahead = ContestStanding.objects.filter(contest_id=contest_id).filter(
-            Q(score__gt=mine.score)
-            | Q(score=mine.score, duration_ms__lt=mine.duration_ms)
-            | Q(score=mine.score, duration_ms=mine.duration_ms, user_id__lt=user_id)
+        score, second = bucket_of(mine.score, mine.duration_ms)
+        ahead = _bucket_sum(ScoreBucket.objects.filter(contest_id=contest_id, round__isnull=True), score, second)
+        ahead += (
+            ContestStanding.objects.filter(
+                contest_id=contest_id,
+                score=mine.score,
+                duration_ms__gte=second * 1000,
+                duration_ms__lte=mine.duration_ms,
+            )
+            .filter(Q(duration_ms__lt=mine.duration_ms) | Q(duration_ms=mine.duration_ms, user_id__lt=user_id))
+            .count()
         )
-        return {"rank": ahead.count() + 1, "score": mine.score, "duration_ms": mine.duration_ms}
+        return {"rank": ahead + 1, "score": mine.score, "duration_ms": mine.duration_ms}

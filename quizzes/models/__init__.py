@@ -2,7 +2,7 @@ from .attempts import Answer, Attempt, AttemptState
 from .banks import Choice, Question, QuestionBank, QuestionKind, QuestionTag
 from .contests import PRIZE_ORDER, ContestIndexPage, ContestPage, PrizeGroup, PrizeLevel, PrizeRule, Round, TopicQuota
 from .results import FinalStanding, PrizeAward, RoundResult
-from .standings import ContestStanding, Standing, UnitStanding
+from .standings import ContestStanding, ScoreBucket, Standing, UnitStanding
 
 __all__ = [
     "PRIZE_ORDER",
@@ -24,6 +24,7 @@ __all__ = [
     "QuestionKind",
     "QuestionTag",
     "Round",
+    "ScoreBucket",
     "Standing",
     "TopicQuota",
     "UnitStanding",

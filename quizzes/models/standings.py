@@ -93,3 +93,29 @@ class UnitStanding(models.Model):
     @property
     def average_score(self):
         return self.score_sum / self.participants if self.participants else 0.0
+
+
+class ScoreBucket(models.Model):
+    """How many standings share a (score, whole second of duration): "my rank" in SQL is
+    a sum over these few rows plus a count inside one bucket, not a count over the table.
+
+    ``round`` is null for the contest-wide ranking's buckets.
+    """
+
+    contest = models.ForeignKey("quizzes.ContestPage", on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey("quizzes.Round", on_delete=models.CASCADE, null=True, related_name="+")
+    score = models.PositiveIntegerField()
+    second = models.PositiveIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "score", "second"], condition=Q(round__isnull=False), name="scorebucket_unique_round"
+            ),
+            models.UniqueConstraint(
+                fields=["contest", "score", "second"],
+                condition=Q(round__isnull=True),
+                name="scorebucket_unique_contest",
+            ),
+        ]

@@ -8,7 +8,7 @@ so unit boards never group the whole table.
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from quizzes.models import ContestStanding, Standing, UnitStanding
+from quizzes.models import ContestStanding, ScoreBucket, Standing, UnitStanding
 
 
 def epoch_ms(moment):
@@ -34,10 +34,17 @@ def record(attempt):
             submitted_ms=epoch_ms(attempt.submitted_at),
         )
         _add_to_unit(attempt.contest_id, attempt.round_id, attempt.unit_id, participants=1, score=attempt.score)
+        _move_bucket(attempt.contest_id, attempt.round_id, None, (attempt.score, attempt.duration_ms))
         _add_to_contest(attempt, score=attempt.score, duration_ms=attempt.duration_ms, new_round=True)
     elif attempt_key(attempt) < standing.sort_key():
         delta_score = attempt.score - standing.score
         delta_duration = attempt.duration_ms - standing.duration_ms
+        _move_bucket(
+            attempt.contest_id,
+            attempt.round_id,
+            (standing.score, standing.duration_ms),
+            (attempt.score, attempt.duration_ms),
+        )
         standing.attempt = attempt
         standing.score = attempt.score
         standing.duration_ms = attempt.duration_ms
@@ -68,12 +75,41 @@ def _add_to_unit(contest_id, round_id, unit_id, *, participants, score, contest_
         UnitStanding.objects.filter(**lookup).update(**changes)
 
 
+def bucket_of(score, duration_ms):
+    return score, duration_ms // 1000
+
+
+def _bump_bucket(contest_id, round_id, key, delta):
+    score, second = bucket_of(*key)
+    lookup = {"contest_id": contest_id, "round_id": round_id, "score": score, "second": second}
+    if ScoreBucket.objects.filter(**lookup).update(count=F("count") + delta):
+        return
+    try:
+        with transaction.atomic():
+            ScoreBucket.objects.create(**lookup, count=delta)
+    except IntegrityError:  # created by a parallel grading in between
+        ScoreBucket.objects.filter(**lookup).update(count=F("count") + delta)
+
+
+def _move_bucket(contest_id, round_id, old, new):
+    """Move one standing from bucket ``old`` (None when new) to ``new``; round_id None = contest-wide."""
+    if old is not None and bucket_of(*old) == bucket_of(*new):
+        return
+    if old is not None:
+        _bump_bucket(contest_id, round_id, old, -1)
+    _bump_bucket(contest_id, round_id, new, +1)
+
+
 def _add_to_contest(attempt, *, score, duration_ms, new_round):
     lookup = {"contest_id": attempt.contest_id, "user_id": attempt.user_id}
-    updated = ContestStanding.objects.filter(**lookup).update(
-        score=F("score") + score, duration_ms=F("duration_ms") + duration_ms, rounds=F("rounds") + int(new_round)
-    )
-    if updated:
+    row = ContestStanding.objects.select_for_update().filter(**lookup).first()
+    if row is not None:
+        before = (row.score, row.duration_ms)
+        row.score += score
+        row.duration_ms += duration_ms
+        row.rounds += int(new_round)
+        row.save(update_fields=["score", "duration_ms", "rounds"])
+        _move_bucket(attempt.contest_id, None, before, (row.score, row.duration_ms))
         if score:
             _add_to_unit(attempt.contest_id, None, attempt.unit_id, participants=0, score=score, contest_wide=True)
         return
@@ -85,4 +121,5 @@ def _add_to_contest(attempt, *, score, duration_ms, new_round):
     except IntegrityError:  # another round of the same person graded in parallel
         _add_to_contest(attempt, score=score, duration_ms=duration_ms, new_round=new_round)
         return
+    _move_bucket(attempt.contest_id, None, None, (score, duration_ms))
     _add_to_unit(attempt.contest_id, None, attempt.unit_id, participants=1, score=score, contest_wide=True)
