@@ -26,7 +26,9 @@ def _state(request, course):
         cache = {}
         setattr(request, _REQUEST_CACHE, cache)
     if course.pk not in cache:
-        cache[course.pk] = progress_service.course_progress(request.user, course)
+        known = getattr(request, "_courses_enrolments", {})  # set when the lesson visit was recorded
+        enrolment = known.get(course.pk, ...)
+        cache[course.pk] = progress_service.course_progress(request.user, course, enrolment=enrolment)
     return cache[course.pk]
 
 
