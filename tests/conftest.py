@@ -2,6 +2,8 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 
+from quizzes.services import lookup
+
 
 @pytest.fixture(autouse=True)
 def _clear_caches():
@@ -12,4 +14,5 @@ def _clear_caches():
     for alias in ("default", "throttle"):
         if not isinstance(caches[alias], DatabaseCache):
             caches[alias].clear()
+    lookup.forget()
     yield

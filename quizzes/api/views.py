@@ -15,7 +15,7 @@ from quizzes.leaderboards import get_backend, unit_board
 from quizzes.leaderboards.final import final_page, final_rank, final_total
 from quizzes.models import Attempt, ContestPage
 from quizzes.services import attempts as attempt_service
-from quizzes.services import clock
+from quizzes.services import clock, lookup
 from quizzes.services.errors import ContestError
 from quizzes.services.presenters import attempt_payload, review_payload
 from quizzes.services.results import is_final
@@ -56,7 +56,7 @@ def contest_data(contest, moment, rounds):
 
 
 def live_contest(slug):
-    contest = ContestPage.objects.live().public().filter(slug=slug).first()
+    contest = lookup.live_contest(slug)
     if contest is None:
         raise Http404
     return contest
@@ -89,7 +89,7 @@ class ContestDetailView(ContestApiView):
     def get(self, request, slug):
         moment = clock.now()
         contest = live_contest(slug)
-        rounds = list(contest.rounds.all())
+        rounds = contest.round_list
         data = contest_data(contest, moment, rounds) | {
             "url": contest.get_url(request) or "",
             "prediction_question": contest.prediction_question or None,
@@ -186,7 +186,7 @@ def leaderboard_params(request, contest):
     params = query.validated_data
     round_ = None
     if params.get("round") is not None:
-        round_ = contest.rounds.filter(number=params["round"]).select_related("result").first()
+        round_ = lookup.round_by_number(contest, params["round"])
         if round_ is None:
             raise ApiError("This contest has no such round.", "round_not_found", status.HTTP_404_NOT_FOUND)
     group = params.get("group", "")
@@ -221,9 +221,9 @@ class LeaderboardView(ContestApiView):
         else:
             backend = get_backend()
             if round_ is not None:
-                total, results = backend.round_total(round_.pk), backend.round_page(round_.pk, offset, limit)
+                total, results = backend.round_board(round_.pk, offset, limit)
             else:
-                total, results = backend.contest_total(contest.pk), backend.contest_page(contest.pk, offset, limit)
+                total, results = backend.contest_board(contest.pk, offset, limit)
         data = {
             "total": total,
             "final": final,

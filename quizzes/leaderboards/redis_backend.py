@@ -264,6 +264,47 @@ class RedisLeaderboard:
             return key
         return None
 
+    def _board(self, key, offset, limit):
+        """Total and one page in two round trips: (EXISTS meta, ZCARD, ZREVRANGE), then HMGET."""
+        redis = _connection()
+        pipe = redis.pipeline(transaction=False)
+        pipe.exists(f"{key}:meta")
+        pipe.zcard(key)
+        pipe.zrevrange(key, offset, offset + limit - 1)
+        built, total, members = pipe.execute()
+        if not built:
+            return None
+        rows = redis.hmget(f"{key}:rows", members) if members else []
+        page = []
+        for i, raw in enumerate(rows):
+            data = json.loads(raw)
+            page.append(individual_row(offset + i + 1, data["n"], data["u"], data["s"], data["d"]))
+        return total, page
+
+    def round_board(self, round_id, offset=0, limit=50):
+        try:
+            if not self._stale(round_id):
+                board = self._board(round_key(round_id), offset, limit)
+                if board is not None:
+                    return board
+            key = self._ready_round(round_id)
+            if key:
+                return self._board(key, offset, limit) or self.sql.round_board(round_id, offset, limit)
+        except RedisError:
+            pass
+        return self.sql.round_board(round_id, offset, limit)
+
+    def contest_board(self, contest_id, offset=0, limit=50):
+        try:
+            key = self._ready_contest(contest_id)
+            if key:
+                board = self._board(key, offset, limit)
+                if board is not None:
+                    return board
+        except RedisError:
+            pass
+        return self.sql.contest_board(contest_id, offset, limit)
+
     def round_total(self, round_id):
         try:
             key = self._ready_round(round_id)

@@ -63,6 +63,12 @@ class SqlLeaderboard:
         )
         return {"rank": ahead + 1, "score": mine.score, "duration_ms": mine.duration_ms}
 
+    def round_board(self, round_id, offset=0, limit=50):
+        return self.round_total(round_id), self.round_page(round_id, offset, limit)
+
+    def contest_board(self, contest_id, offset=0, limit=50):
+        return self.contest_total(contest_id), self.contest_page(contest_id, offset, limit)
+
     # -- contest-wide ------------------------------------------------------
     def contest_total(self, contest_id):
         with_unit = sum(

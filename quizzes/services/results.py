@@ -15,6 +15,7 @@ from wagtail.log_actions import log
 
 from quizzes.models import Answer, Attempt, AttemptState, FinalStanding, PrizeGroup, RoundResult
 from quizzes.services import attempts as attempt_service
+from quizzes.services import lookup
 from quizzes.services.errors import ContestError
 from quizzes.services.standings import epoch_ms
 
@@ -176,6 +177,7 @@ def close_round(round_, user=None, moment=None):
             user=result.finalized_by,
             data={"round": round_.number, "participants": len(tables[""]), "actual_count": actual},
         )
+    lookup.forget()  # boards switch to the final ranking at once in this process
     return result
 
 
