@@ -8,4 +8,4 @@ class QuizzesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, home, permissions  # noqa: F401  (audit log actions, home banner, page permissions)
+        from . import admin_results, audit, home, permissions  # noqa: F401  (results admin, audit log actions, home banner, page permissions)

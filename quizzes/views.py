@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from quizzes.leaderboards import get_backend, unit_board
-from quizzes.models import Attempt
+from quizzes.leaderboards.final import final_page, final_rank, final_total
+from quizzes.models import Attempt, PrizeGroup
 from quizzes.services import attempts as attempt_service
 from quizzes.services import clock
 from quizzes.services.errors import ContestError, DeadlinePassed, InvalidPrediction, NotEligible
 from quizzes.services.presenters import attempt_payload, review_allowed, review_payload
+from quizzes.services.results import is_final
 
 BOARD_PAGE_SIZE = 50
 
@@ -210,6 +212,11 @@ def leaderboard(request, contest):
     offset = (page_number - 1) * BOARD_PAGE_SIZE
     backend = get_backend()
     mine = None
+    # A finalized round shows its stored final ranking (prediction tie-break), per group where the contest has groups.
+    final = round_ is not None and scope == "individual" and is_final(round_)
+    group = request.GET.get("group", "") if final and contest.separate_groups else ""
+    if group not in (PrizeGroup.OFFICIAL, PrizeGroup.CITIZEN):
+        group = ""
     if scope == "unit":
         rows = unit_board(contest.pk, round_.pk if round_ else None)
         total, results = len(rows), rows[offset : offset + BOARD_PAGE_SIZE]
@@ -218,7 +225,11 @@ def leaderboard(request, contest):
         for row in results:
             row["is_me"] = row["code"] == my_code
     else:
-        if round_ is not None:
+        if final:
+            total, results = final_total(round_.pk, group), final_page(round_.pk, group, offset, BOARD_PAGE_SIZE)
+            if request.user.is_authenticated:
+                mine = final_rank(round_.pk, request.user.pk, group)
+        elif round_ is not None:
             total, results = backend.round_total(round_.pk), backend.round_page(round_.pk, offset, BOARD_PAGE_SIZE)
             if request.user.is_authenticated:
                 mine = backend.round_rank(round_.pk, request.user.pk)
@@ -244,5 +255,8 @@ def leaderboard(request, contest):
         previous_page=page_number - 1 if page_number > 1 else None,
         next_page=page_number + 1 if page_number < pages else None,
         round_param="all" if round_ is None else round_.number,
+        final=final,
+        group=group,
+        group_choices=PrizeGroup.choices if final and contest.separate_groups else [],
     )
     return TemplateResponse(request, "quizzes/leaderboard.html", context)

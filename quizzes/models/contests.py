@@ -154,6 +154,12 @@ class ContestPage(RoutablePageMixin, Page):
 
         return views.leaderboard(request, self)
 
+    @path("winners/", name="winners")
+    def winners_route(self, request):
+        from quizzes import views_results
+
+        return views_results.winners(request, self)
+
     @property
     def asks_prediction(self):
         return bool(self.prediction_question)
