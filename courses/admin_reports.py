@@ -8,7 +8,6 @@ organizers; anyone else gets 403. Learners appear only as counts per unit — no
 import datetime
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -51,6 +50,13 @@ def with_figures(courses):
     )
 
 
+def forbidden(request):
+    """A plain 403 (Wagtail's admin would turn PermissionDenied into a redirect to the dashboard)."""
+    response = TemplateResponse(request, "courses/admin/forbidden.html", {"page_title": _("Access denied")}, status=403)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 class ReportFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Unit"),
@@ -85,7 +91,7 @@ class CourseReportIndexView(WagtailAdminTemplateMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if not can_see_any_report(request.user):
-            raise PermissionDenied
+            return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -104,7 +110,7 @@ class CourseReportView(WagtailAdminTemplateMixin, View):
     def dispatch(self, request, course_id, *args, **kwargs):
         self.course = get_object_or_404(CoursePage, pk=course_id)
         if not can_see_course_report(request.user, self.course):
-            raise PermissionDenied
+            return forbidden(request)
         return super().dispatch(request, course_id, *args, **kwargs)
 
     def get_page_title(self):

@@ -10,7 +10,8 @@ their group is given — Wagtail page permissions on the course page:
 Reviewers approve or reject in the "course review" workflow: a Wagtail
 ``Workflow`` with one ``GroupApprovalTask`` for the Reviewer group, assigned to the
 course catalogue so it covers every course and lesson under it. Approving publishes
-(or schedules, when the trainer set a "go live" date) the revision.
+(or schedules, when the trainer set a "go live" date) the revision, as the reviewer:
+so the Reviewer group holds ``publish_page`` on the catalogue.
 
 Everything here is idempotent and is applied by commands and the demo seeder
 (``manage.py grant_course_section``, ``manage.py setup_course_review``), never by hand.
@@ -25,6 +26,8 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from elearning import roles
 
 SECTION_PAGE_PERMISSIONS = ("add_page", "change_page")
+# Approving the last task publishes the revision as the reviewer: they need publish_page.
+REVIEWER_PAGE_PERMISSIONS = ("publish_page",)
 REVIEW_WORKFLOW_NAME = "Duyệt nội dung khoá học"
 REVIEW_TASK_NAME = "Ban biên tập duyệt bài giảng"
 
@@ -79,8 +82,11 @@ def section_groups(course):
 @transaction.atomic
 def ensure_review_workflow(index_page):
     """The course review workflow, assigned to ``index_page`` unless that page already has
-    a workflow of its own (an editor's choice is kept). Returns the workflow."""
+    a workflow of its own (an editor's choice is kept), and the reviewers' right to publish
+    under the catalogue (what approving does). Returns the workflow."""
     reviewers, _created = Group.objects.get_or_create(name=roles.REVIEWER)
+    for permission in _page_permissions(REVIEWER_PAGE_PERMISSIONS):
+        GroupPagePermission.objects.get_or_create(group=reviewers, page_id=index_page.pk, permission=permission)
     task = GroupApprovalTask.objects.filter(name=REVIEW_TASK_NAME).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=REVIEW_TASK_NAME)
