@@ -95,7 +95,9 @@ def start_attempt(user, contest, moment=None, device=""):
 
 
 def _locked(attempt_id, user=None):
-    queryset = Attempt.objects.select_for_update().select_related("contest", "round")
+    # Lock the attempt row only (not the joined contest page and round rows, which every
+    # attempt shares): FOR NO KEY UPDATE OF the attempt.
+    queryset = Attempt.objects.select_for_update(of=("self",), no_key=True).select_related("contest", "round")
     if user is not None:
         queryset = queryset.filter(user=user)
     return queryset.get(pk=attempt_id)
