@@ -11,6 +11,7 @@ class SearchTextMixin(models.Model):
     """Keeps ``search_text``, a diacritic-free copy of the searchable fields, filled on save."""
 
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    search_source_fields = frozenset({"title", "name", "code", "summary", "learning_objectives", "field"})
 
     class Meta:
         abstract = True
@@ -26,10 +27,14 @@ class SearchTextMixin(models.Model):
         self.search_text = fold(" ".join(str(part) for part in self.get_search_parts() if part))
 
     def save(self, *args, **kwargs):
-        self.refresh_search_text()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
+        if update_fields is None:
+            self.refresh_search_text()
+        elif set(update_fields) & self.search_source_fields:
+            self.refresh_search_text()
             kwargs["update_fields"] = {*update_fields, "search_text"}
+        # Otherwise a partial save (Wagtail saving a draft revision's bookkeeping fields) must
+        # not put unpublished text into the live row's search column.
         return super().save(*args, **kwargs)
 
 

@@ -274,3 +274,20 @@ def test_the_home_page_features_up_to_three_live_courses(client):
         title for title in re.findall(r'class="card-title"><a href="[^"]*">([^<]*)</a>', html) if "Khóa học" in title
     ]
     assert shown == ["Khóa học nổi bật 3", "Khóa học nổi bật 2", "Khóa học nổi bật 1"]
+
+
+def test_a_draft_is_not_searchable_before_it_is_published(client):
+    course = CoursePageFactory(title="Khóa học đã xuất bản", summary="Nội dung công khai.")
+    course.title = "Tiêu đề bản nháp bí mật"
+    course.save_revision()
+
+    assert "bi mat" not in CoursePage.objects.get(pk=course.pk).search_text
+    assert titles_in_catalogue(client, "bi mat") == []
+
+    CoursePage.objects.get(pk=course.pk).get_latest_revision().publish()
+    assert titles_in_catalogue(client, "bi mat") == ["Tiêu đề bản nháp bí mật"]
+
+
+def titles_in_catalogue(client, query):
+    html = client.get("/khoa-hoc/", {"q": query}).content.decode()
+    return re.findall(r'class="card-title"><a href="[^"]*">([^<]*)</a>', html)
