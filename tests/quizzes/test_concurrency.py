@@ -140,3 +140,22 @@ def test_parallel_submits_of_many_people_keep_unit_totals(setup):
     assert row.participants == PARALLEL
     ranks = sorted(body["rank"] for _, body in results)
     assert ranks[0] == 1 and ranks[-1] <= PARALLEL + 1
+
+
+def test_autosave_locks_only_its_attempt_row(setup):
+    """Autosaves of different participants must not queue behind one shared row (PostgreSQL)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quizzes.services import attempts as svc
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level FOR UPDATE clauses exist on PostgreSQL only")
+    _base, contest, user, _token = setup
+    attempt, _ = svc.start_attempt(user, contest)
+    item = attempt.draw[0]
+    with CaptureQueriesContext(connection) as queries:
+        svc.save_answer(user, attempt.pk, item["q"], item["c"][:1])
+    locks = [q["sql"] for q in queries.captured_queries if "FOR " in q["sql"]]
+    assert len(locks) == 1
+    assert locks[0].endswith('FOR NO KEY UPDATE OF "quizzes_attempt"')
