@@ -18,7 +18,7 @@ URL = "/thu-tuc/"
 
 def names(response):
     assert response.status_code == 200
-    return re.findall(r'<th scope="row"><a href="[^"]*">([^<]*)</a></th>', response.content.decode())
+    return re.findall(r'<th scope="row"><a href="[^"]*">([^<]*)</a>', response.content.decode())
 
 
 @pytest.fixture
