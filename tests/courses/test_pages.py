@@ -291,3 +291,23 @@ def test_a_draft_is_not_searchable_before_it_is_published(client):
 def titles_in_catalogue(client, query):
     html = client.get("/khoa-hoc/", {"q": query}).content.decode()
     return re.findall(r'class="card-title"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def test_a_learner_sees_their_last_result_and_the_explanation_when_back_on_the_lesson(client):
+    from tests.factories.courses import LessonProgressFactory
+
+    progress = LessonProgressFactory(lesson__body=[check_block(explanation="<p>Giải thích sau khi trả lời.</p>")])
+    lesson = progress.lesson
+    block_id = lesson.body[0].id
+    other = LessonProgressFactory(enrolment__course=progress.enrolment.course, lesson=lesson)
+
+    client.force_login(other.user)  # answered nothing yet
+    assert "Giải thích sau khi trả lời." not in client.get(lesson.url).content.decode()
+
+    progress.check_results = {block_id: {"choices": [1], "correct": True, "passed": True, "attempts": 1}}
+    progress.save()
+    client.force_login(progress.user)
+    html = client.get(lesson.url).content.decode()
+
+    assert "Giải thích sau khi trả lời." in html
+    assert "badge-success" in html
