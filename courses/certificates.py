@@ -1,4 +1,4 @@
-"""Certificates on paper: verification codes, the QR code and the PDF.
+"""Certificates on paper: the QR code and the PDF (verification codes come from the model).
 
 The PDF is drawn by WeasyPrint from ``templates/courses/certificate_pdf.html`` each time
 it is downloaded (nothing is stored: the certificate row holds every fact printed on it).
@@ -13,7 +13,6 @@ text typed by a learner can make the server request a URL.
 """
 
 import base64
-import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,10 +21,6 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-# No 0/O, 1/I/L: the code is read aloud over the phone and typed by hand.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_GROUPS = 3
-CODE_GROUP_LENGTH = 4
 FONT_FILES = {
     400: "fonts/be-vietnam-pro-latin-vietnamese-400-normal.woff2",
     700: "fonts/be-vietnam-pro-latin-vietnamese-700-normal.woff2",
@@ -39,17 +34,6 @@ UNAVAILABLE_MESSAGE = _(
 
 class PdfUnavailable(Exception):
     """WeasyPrint or the system libraries it needs cannot be loaded."""
-
-
-def new_code():
-    """A random verification code such as ``K7QM-2XPD-9HTA`` (about 59 bits)."""
-    groups = ("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH)) for _ in range(CODE_GROUPS))
-    return "-".join(groups)
-
-
-def normalize_code(text):
-    """What a person typed, as stored: upper case, spaces removed."""
-    return "".join(str(text).split()).upper()
 
 
 def qr_svg(url):
