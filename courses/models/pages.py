@@ -237,15 +237,6 @@ class LessonPage(LearningContentMixin, LegalCitationsMixin, Page):
     def get_check(self, block_id):
         return self.knowledge_checks().get(str(block_id))
 
-    def check_results_for(self, user):
-        """The learner's ``LessonProgress.check_results`` here (``{}`` when none): the check blocks show them."""
-        if user is None or not user.is_authenticated:
-            return {}
-        from courses.models.progress import LessonProgress
-
-        results = LessonProgress.objects.filter(user=user, lesson=self).values_list("check_results", flat=True)
-        return results.first() or {}
-
     # --- citations ---
 
     def body_legal_document_ids(self):
@@ -294,7 +285,6 @@ class LessonPage(LearningContentMixin, LegalCitationsMixin, Page):
             lesson_number=position + 1 if position is not None else None,
             previous_lesson=siblings[position - 1] if position else None,
             next_lesson=siblings[position + 1] if position is not None and position + 1 < len(siblings) else None,
-            check_results=self.check_results_for(getattr(request, "user", None)),
             lesson_legal_documents=list(self.legal_documents.select_related("replaced_by")),
             lesson_tags=list(self.tags.all()),
             progress_template=PROGRESS_TEMPLATE,

@@ -294,6 +294,7 @@ def titles_in_catalogue(client, query):
 
 
 def test_a_learner_sees_their_last_result_and_the_explanation_when_back_on_the_lesson(client):
+    # check_results reach the blocks through the progress include (courses/includes/progress.html).
     from tests.factories.courses import LessonProgressFactory
 
     progress = LessonProgressFactory(lesson__body=[check_block(explanation="<p>Giải thích sau khi trả lời.</p>")])
