@@ -339,10 +339,9 @@ class PrizeReviewView(ContestMixin, ResultsView):
         ]
 
     def get(self, request, contest_id):
-        awards = list(
-            PrizeAward.objects.filter(contest=self.contest)
-            .select_related("round", "user__profile__unit", "unit")
-            .order_by("unit_id", "round__number", "group", "rank")
+        awards = sorted(
+            PrizeAward.objects.filter(contest=self.contest).select_related("round", "user__profile__unit", "unit"),
+            key=lambda a: (a.unit_id is not None, a.round.number if a.round else 0, a.group, a.rank),
         )
         drafts = [a for a in awards if a.status == PrizeAward.Status.DRAFT]
         confirmed = [a for a in awards if a.status == PrizeAward.Status.CONFIRMED]

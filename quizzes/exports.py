@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elearning.models import Profile
 from quizzes.models import (
     Attempt,
     ContestStanding,
@@ -37,7 +36,8 @@ class Export:
 
 
 def local(moment):
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+    """Local time to the second, without a zone (spreadsheet programs have none)."""
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
 def seconds(duration_ms):
@@ -65,7 +65,7 @@ def person_cells(user, unit=None):
     return [
         profile.full_name,
         unit.name if unit else "",
-        Profile.Kind(profile.kind).label if profile.kind in Profile.Kind.values else profile.kind,
+        group_label(profile.kind),
         profile.phone,
         user.email,
         profile.national_id or "",
