@@ -19,13 +19,19 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from wagtail.models import Site
 
+from quizzes.models import RoundResult
+
 from .conftest import ROLES, build_world
 from .routes import (
     ADMIN_LOGIN,
+    DENIED,
+    LOGIN,
+    REDIRECT,
     every_route,
     outcome,
     placeholder_url,
@@ -375,3 +381,197 @@ def test_admin_public_routes(matrix_world):
         if route.name in ADMIN_PUBLIC:
             problems += mismatches(route, ADMIN_PUBLIC[route.name], matrix_world, clients)
     assert not problems, "\n".join(problems)
+
+
+# --- Wagtail pages of the fixture site (GET) -------------------------------------------------
+#                  anon  learner participant trainer other reviewer organizer
+PAGES = {
+    "home": Row("ok ok ok ok ok ok ok"),
+    "news_index": Row("ok ok ok ok ok ok ok"),
+    "news": Row("ok ok ok ok ok ok ok"),
+    "course_index": Row("ok ok ok ok ok ok ok"),
+    "course": Row("ok ok ok ok ok ok ok"),
+    "lesson": Row("ok ok ok ok ok ok ok"),
+    "other_course": Row("ok ok ok ok ok ok ok"),
+    "contest_index": Row("ok ok ok ok ok ok ok"),
+    "contest": Row("ok ok ok ok ok ok ok"),
+    "contest/leaderboard/": Row("ok ok ok ok ok ok ok"),
+    "contest/winners/": Row("ok ok ok ok ok ok ok"),
+    "contest/start/": Row("redirect redirect redirect redirect redirect redirect redirect"),  # POST only
+    "draft_course": Row("404 404 404 404 404 404 404"),  # not published: nobody sees it on the site
+}
+
+
+def page_url(world, key):
+    if "/" in key:
+        page_key, sub = key.split("/", 1)
+        return world.objects[page_key].url + sub
+    if key == "home":
+        return "/"
+    if key == "course_index":
+        return world.course.get_parent().url
+    if key == "contest_index":
+        return world.contest.get_parent().url
+    return world.objects[key].url
+
+
+def test_wagtail_pages(matrix_world):
+    from tests.factories.courses import CoursePageFactory
+
+    draft = CoursePageFactory(parent=matrix_world.course.get_parent(), live=False, title="Bản nháp")
+    clients = site_clients(matrix_world)
+    problems = []
+    for key, row in PAGES.items():
+        url = (
+            page_url(matrix_world, key)
+            if key != "draft_course"
+            else f"{page_url(matrix_world, 'course_index')}{draft.slug}/"
+        )
+        for role, expected in row.outcomes().items():
+            got = outcome(clients[role].get(url))
+            if got != expected:
+                problems.append(f"page {key} {url} as {role}: expected {expected}, got {got}")
+    assert not problems, "\n".join(problems)
+
+
+# --- Changes: POST only, CSRF token required, and only by those allowed ----------------------
+
+
+def csrf_client(user):
+    """A browser that sends CSRF tokens only when told to: ``client.token`` is its token."""
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    client.get(reverse("password_reset"))  # any page with a form sets the CSRF cookie
+    client.token = client.cookies["csrftoken"].value
+    return client
+
+
+def test_closing_a_round_needs_post_csrf_and_an_organizer(matrix_world):
+    round_1 = matrix_world.round_1
+    url = reverse("quizzes_results:close_round", args=[matrix_world.contest.pk, round_1.number])
+    organizer = csrf_client(matrix_world.users["organizer"])
+
+    assert organizer.get(url).status_code == 405
+    assert organizer.post(url).status_code == 403  # no CSRF token: refused before the view
+    for role in ("trainer", "reviewer", "learner"):
+        intruder = csrf_client(matrix_world.users[role])
+        assert outcome(intruder.post(url, {"csrfmiddlewaretoken": intruder.token})) in (DENIED, ADMIN_LOGIN)
+    assert not RoundResult.objects.filter(round=round_1, finalized_at__isnull=False).exists()
+
+    response = organizer.post(url, {"csrfmiddlewaretoken": organizer.token})
+    assert outcome(response) == REDIRECT
+    assert RoundResult.objects.get(round=round_1).is_final
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "quizzes_results:draft_prizes",
+        "quizzes_results:confirm_prizes",
+        "elearning_officials_import_confirm",
+        "elearning_officials_import_credentials",
+        "quizzes_bank:import_confirm",
+    ],
+)
+def test_other_organizer_actions_refuse_a_post_without_csrf_token(matrix_world, name):
+    args = [matrix_world.contest.pk] if name.startswith("quizzes_results") else []
+    url = reverse(name, args=args)
+    organizer = csrf_client(matrix_world.users["organizer"])
+    assert organizer.post(url, {"payload": "x"}).status_code == 403
+    trainer = csrf_client(matrix_world.users["trainer"])
+    assert outcome(trainer.post(url, {"csrfmiddlewaretoken": trainer.token, "payload": "x"})) == DENIED
+    # With the token the organizer reaches the view (a bad payload is refused there, not by CSRF).
+    response = organizer.post(url, {"csrfmiddlewaretoken": organizer.token, "payload": "x"})
+    assert outcome(response) != DENIED
+
+
+def test_learner_actions_refuse_a_post_without_csrf_token(matrix_world):
+    from courses.models import Enrolment
+
+    w = matrix_world
+    learner = csrf_client(w.users["learner"])
+    participant = csrf_client(w.users["participant"])
+    urls = [
+        reverse("courses:enrol", args=[w.course.pk]),
+        reverse("courses:retake", args=[w.course.pk]),
+        reverse("courses:complete_lesson", args=[w.lesson.pk]),
+        reverse("courses:check", args=[w.lesson.pk, w.check_id]),
+        reverse("logout"),
+    ]
+    for url in urls:
+        assert learner.post(url, {"choices": ["0"]}).status_code == 403, url
+    assert participant.post(reverse("courses:enrol", args=[w.course.pk])).status_code == 403
+    assert not Enrolment.objects.filter(user=w.users["participant"]).exists()
+    response = participant.post(
+        reverse("courses:enrol", args=[w.course.pk]), {"csrfmiddlewaretoken": participant.token}
+    )
+    assert outcome(response) == REDIRECT
+    assert Enrolment.objects.filter(user=w.users["participant"], course=w.course).exists()
+
+
+def test_contest_start_page_refuses_a_post_without_csrf_token(matrix_world):
+    from quizzes.models import Attempt
+
+    learner = csrf_client(matrix_world.users["learner"])
+    url = matrix_world.contest.url + "start/"
+    assert learner.post(url).status_code == 403
+    assert not Attempt.objects.filter(user=matrix_world.users["learner"]).exists()
+
+
+def test_api_with_a_session_needs_the_csrf_token_but_a_token_client_does_not(matrix_world):
+    """The quiz runner uses the session (and sends the token); API clients use a token."""
+    attempt = matrix_world.running_attempt
+    url = reverse("api-answer", args=[attempt.pk, attempt.draw[0]["q"]])
+    browser = csrf_client(matrix_world.users["participant"])
+    refused = browser.put(url, {"choices": []}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    accepted = browser.put(url, {"choices": []}, content_type="application/json", HTTP_X_CSRFTOKEN=browser.token)
+    assert accepted.status_code == 200
+    token_client = api_clients(matrix_world)["participant"]
+    assert token_client.put(url, {"choices": []}, format="json").status_code == 200
+
+
+def test_nobody_writes_to_someone_elses_attempt(matrix_world):
+    from quizzes.models import Answer, Attempt
+
+    attempt = matrix_world.running_attempt
+    question = attempt.draw[0]["q"]
+    choice = attempt.draw[0]["c"][0]
+    clients = api_clients(matrix_world)
+    answer_url = reverse("api-answer", args=[attempt.pk, question])
+    submit_url = reverse("api-submit", args=[attempt.pk])
+    for role in ("learner", "trainer", "other_trainer", "reviewer", "organizer"):
+        assert clients[role].put(answer_url, {"choices": [choice]}, format="json").status_code == 404, role
+        assert clients[role].post(submit_url, {"prediction": 3}, format="json").status_code == 404, role
+        assert clients[role].get(reverse("api-attempt", args=[attempt.pk])).status_code == 404, role
+    assert clients["anonymous"].put(answer_url, {"choices": [choice]}, format="json").status_code == 401
+    assert not Answer.objects.filter(attempt=attempt).exists()
+    assert Attempt.objects.get(pk=attempt.pk).state == "in_progress"
+    # Its owner can.
+    assert clients["participant"].put(answer_url, {"choices": [choice]}, format="json").status_code == 200
+    assert clients["participant"].post(submit_url, {"prediction": 3}, format="json").status_code == 200
+
+
+def test_the_no_javascript_runner_refuses_someone_elses_attempt(matrix_world):
+    attempt = matrix_world.running_attempt
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+    learner = csrf_client(matrix_world.users["learner"])
+    question = attempt.draw[0]["q"]
+    response = learner.post(
+        url,
+        {"csrfmiddlewaretoken": learner.token, f"present_{question}": "1", f"q_{question}": "1", "action": "submit"},
+    )
+    assert response.status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.state == "in_progress"
+
+
+def test_logout_routes_are_post_only(matrix_world):
+    """GET never ends a session (a link or an image cannot log anyone out); POST does."""
+    for name, role in (("logout", "learner"), ("wagtailadmin_logout", "organizer")):
+        client = csrf_client(matrix_world.users[role])
+        assert client.get(reverse(name)).status_code == 405
+        assert client.get(reverse("courses:my_learning")).status_code == 200
+        client.post(reverse(name), {"csrfmiddlewaretoken": client.token})
+        assert outcome(client.get(reverse("courses:my_learning"))) == LOGIN
