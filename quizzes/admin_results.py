@@ -380,6 +380,7 @@ class ConfirmPrizesView(ContestMixin, ResultsView):
             list(
                 PrizeAward.objects.select_for_update()
                 .filter(contest=self.contest, status=PrizeAward.Status.DRAFT)
+                .order_by("pk")  # no join to the (nullable) round: PostgreSQL locks no outer join
                 .values_list("pk", flat=True)
             )
             if request.POST.get("draft") != _draft_fingerprint(self.contest):
