@@ -31,7 +31,7 @@ from quizzes import exports
 from quizzes.models import Attempt, AttemptState, ContestPage, FinalStanding, PrizeAward, PrizeGroup, Standing
 from quizzes.services import analytics, feedback, integrity, prizes, results
 from quizzes.services.errors import ContestError
-from quizzes.templatetags.quizzes_charts import Chart, Point
+from quizzes.templatetags.quizzes_charts import Chart, Point, format_value
 from quizzes.wagtail_hooks import CONTEST_MENU_HOOK
 
 RESULTS_PERMISSION = "quizzes.view_attempt"
@@ -186,10 +186,6 @@ def round_rows(contest, rounds, moment):
     return [rows[r.pk] for r in rounds]
 
 
-def _percent(share):
-    return f"{share * 100:.1f} %" if share is not None else "—"
-
-
 def participation_chart(days):
     return Chart(
         title=_("Participation per day"),
@@ -207,7 +203,7 @@ def unit_chart(units, minimum):
     return Chart(
         title=_("Participation rate per unit"),
         description=_("Participants against headcount; the line marks the minimum rate for unit prizes (%(rate)s).")
-        % {"rate": _percent(minimum)},
+        % {"rate": format_value(minimum, percent=True)},
         x_label=_("Unit"),
         y_label=_("Participation rate"),
         points=[

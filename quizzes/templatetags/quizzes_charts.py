@@ -96,9 +96,11 @@ def _columns(chart):
                 "point": point,
             }
         )
+    # counts get whole-number ticks only (no "2.5 people")
+    shares = [0, 0.5, 1] if chart.percent or float(top_value / 2).is_integer() else [0, 1]
     ticks = [
         {"y": round(top + plot_h - plot_h * share, 2), "text": format_value(top_value * share, chart.percent)}
-        for share in (0, 0.5, 1)
+        for share in shares
     ]
     return {
         "height": COLUMN_HEIGHT,

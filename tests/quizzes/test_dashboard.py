@@ -189,6 +189,12 @@ def test_dashboard_shows_the_numbers_and_accessible_charts(client, data, organiz
     assert html.count('role="img"') == 3
     assert "<title" in html and "<desc" in html
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"(https?:)?//", html), "no asset from another site"
+    # coordinates stay numbers in the Vietnamese locale (a decimal comma would break the drawing)
+    for svg in re.findall(r"<svg class=\"results-chart__svg\".*?</svg>", html, re.S):
+        for shape in re.findall(r"<(?:rect|line|text)\b[^>]*>", svg):
+            for value in re.findall(r'\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', shape):
+                float(value)
+        assert "<rect" in svg
     assert "Xã B" in html and "Xã D" in html
     units = response.context["units"]
     assert [u["code"] for u in units if u["lagging"]] == ["b", "c", "d"]
