@@ -95,15 +95,22 @@ def round_results(round_):
     return RoundResults(round_id=round_.pk, final=final, participants=ordered)
 
 
+LIVE_CACHE_SECONDS = 60
+
+
 def cached_round_results(round_):
-    """:func:`round_results`, kept in the cache once the round is final (it never changes then)."""
-    if not is_final(round_):
-        return round_results(round_)
-    key = f"quizzes:round-results:{round_.pk}:{round_.result.finalized_at.timestamp()}"
+    """:func:`round_results` through the cache: for a day once the round is final (it never
+    changes then), for a minute before (the dashboard of a busy round stays quick)."""
+    if is_final(round_):
+        key = f"quizzes:round-results:{round_.pk}:final:{round_.result.finalized_at.timestamp()}"
+        timeout = 60 * 60 * 24
+    else:
+        key = f"quizzes:round-results:{round_.pk}:live"
+        timeout = LIVE_CACHE_SECONDS
     data = cache.get(key)
     if data is None:
         data = round_results(round_)
-        cache.set(key, data, 60 * 60 * 24)
+        cache.set(key, data, timeout)
     return data
 
 
