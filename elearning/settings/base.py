@@ -181,6 +181,9 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 # App catalogs first: makemessages run from the top writes each string to the
 # catalog of the app whose files hold it, and templates/ strings to locale/.
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in ("elearning", "courses", "quizzes")] + [BASE_DIR / "locale"]
+# Vietnamese for the Wagtail admin screens Wagtail's own catalog leaves in English; last, so
+# project strings win, yet before the installed apps' catalogs. makemessages never writes here.
+LOCALE_PATHS += [BASE_DIR / "elearning" / "locale_admin"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
