@@ -9,6 +9,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -75,6 +76,7 @@ def exception_handler(exc, context):
     return Response(body, status=response.status_code, headers=headers)
 
 
+@csrf_exempt  # a POST to an unknown API path is a JSON 404 too, not Django's HTML CSRF page
 def not_found_json(request, exception=None):
     """404 for any /api/ path that matches no endpoint."""
     return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)

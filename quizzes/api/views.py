@@ -11,12 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from elearning.api.errors import ApiError
+from elearning.api.schema import error_responses
 from quizzes.leaderboards import get_backend, unit_board
 from quizzes.leaderboards.final import final_page, final_rank, final_total
 from quizzes.models import Attempt, ContestPage
 from quizzes.services import attempts as attempt_service
 from quizzes.services import clock, lookup
-from quizzes.services.errors import ContestError
+from quizzes.services.errors import ContestError, InvalidPrediction
 from quizzes.services.presenters import attempt_payload, review_payload
 from quizzes.services.results import is_final
 
@@ -74,7 +75,10 @@ class ContestApiView(APIView):
 class ContestListView(ContestApiView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=s.ContestSerializer(many=True), summary="Contests, with the current round")
+    @extend_schema(
+        responses={200: s.ContestSerializer(many=True), **error_responses(401)},
+        summary="Contests, with the current round",
+    )
     def get(self, request):
         moment = clock.now()
         contests = ContestPage.objects.live().public().order_by("-first_published_at").prefetch_related("rounds")
@@ -85,7 +89,9 @@ class ContestListView(ContestApiView):
 class ContestDetailView(ContestApiView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=s.ContestDetailSerializer, summary="One contest with its rounds")
+    @extend_schema(
+        responses={200: s.ContestDetailSerializer, **error_responses(401, 404)}, summary="One contest with its rounds"
+    )
     def get(self, request, slug):
         moment = clock.now()
         contest = live_contest(slug)
@@ -107,7 +113,7 @@ class StartAttemptView(ContestApiView):
 
     @extend_schema(
         request=None,
-        responses={201: s.AttemptSerializer, 200: s.AttemptSerializer},
+        responses={201: s.AttemptSerializer, 200: s.AttemptSerializer, **error_responses(401, 403, 404, 409, 429)},
         summary="Start an attempt in the open round, or resume the one in progress",
     )
     def post(self, request, slug):
@@ -126,7 +132,10 @@ def owned_attempt(request, attempt_id):
 class AttemptDetailView(ContestApiView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.AttemptSerializer, summary="The attempt: questions, saved answers, time left")
+    @extend_schema(
+        responses={200: s.AttemptSerializer, **error_responses(401, 404)},
+        summary="The attempt: questions, saved answers, time left",
+    )
     def get(self, request, attempt_id):
         attempt = owned_attempt(request, attempt_id)
         if not attempt.is_finished and not clock.within_grace(clock.now(), attempt.deadline):
@@ -138,7 +147,11 @@ class AnswerView(ContestApiView):
     permission_classes = [IsAuthenticated]
     throttle_classes = WRITE_THROTTLES
 
-    @extend_schema(request=s.AnswerInputSerializer, responses=s.AnswerSerializer, summary="Save one answer")
+    @extend_schema(
+        request=s.AnswerInputSerializer,
+        responses={200: s.AnswerSerializer, **error_responses(400, 401, 404, 409, 429)},
+        summary="Save one answer",
+    )
     def put(self, request, attempt_id, question_id):
         owned_attempt(request, attempt_id)
         payload = s.AnswerInputSerializer(data=request.data)
@@ -154,11 +167,17 @@ class SubmitView(ContestApiView):
     permission_classes = [IsAuthenticated]
     throttle_classes = WRITE_THROTTLES
 
-    @extend_schema(request=s.SubmitInputSerializer, responses=s.SubmitResultSerializer, summary="Finish the attempt")
+    @extend_schema(
+        request=s.SubmitInputSerializer,
+        responses={200: s.SubmitResultSerializer, **error_responses(400, 401, 404, 409, 429)},
+        summary="Finish the attempt",
+    )
     def post(self, request, attempt_id):
         owned_attempt(request, attempt_id)
         if not isinstance(request.data, dict):
             raise ParseError("Send a JSON object.")
+        if not s.SubmitInputSerializer(data=request.data).is_valid():
+            raise InvalidPrediction()  # malformed, even on a finished attempt: 400, nothing changes
         attempt = attempt_service.submit_attempt(request.user, attempt_id, request.data.get("prediction"))
         ranked = get_backend().round_rank(attempt.round_id, request.user.pk)
         data = {
@@ -174,7 +193,10 @@ class SubmitView(ContestApiView):
 class ReviewView(ContestApiView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.ReviewSerializer, summary="Chosen and correct choices, once review is allowed")
+    @extend_schema(
+        responses={200: s.ReviewSerializer, **error_responses(401, 403, 404)},
+        summary="Chosen and correct choices, once review is allowed",
+    )
     def get(self, request, attempt_id):
         attempt = owned_attempt(request, attempt_id)
         return Response(s.ReviewSerializer(review_payload(attempt)).data)
@@ -206,7 +228,7 @@ class LeaderboardView(ContestApiView):
 
     @extend_schema(
         parameters=[s.LeaderboardQuerySerializer],
-        responses=s.LeaderboardSerializer,
+        responses={200: s.LeaderboardSerializer, **error_responses(400, 404)},
         summary="Ranking of a round, or of the whole contest without round",
     )
     def get(self, request, slug):
@@ -238,8 +260,11 @@ class MyRankView(ContestApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("round", int, required=False)],
-        responses=s.MyRankSerializer,
+        parameters=[
+            OpenApiParameter("round", {"type": "integer", "minimum": 1, "maximum": 1000}, required=False),
+            OpenApiParameter("group", {"type": "string", "enum": ["official", "citizen"]}, required=False),
+        ],
+        responses={200: s.MyRankSerializer, **error_responses(400, 401, 404)},
         summary="My place in the ranking",
     )
     def get(self, request, slug):
