@@ -256,6 +256,7 @@ class DashboardView(ContestMixin, ResultsView):
         rounds = list(contest.rounds.select_related("result__finalized_by").order_by("number"))
         round_ = self.selected_round(rounds, moment)
         minimum = float(contest.unit_min_participation)
+        contest_url = contest.get_url(request) if contest.live else None
         days = analytics.participation_per_day(contest)
         units = analytics.unit_participation(contest)
         context = {
@@ -275,7 +276,7 @@ class DashboardView(ContestMixin, ResultsView):
             "integrity": integrity.integrity_report(contest),
             "fast_seconds": integrity.FAST_MS_PER_QUESTION // 1000,
             "minimum_percent": round(minimum * 100),
-            "winners_url": (contest.get_url(request) or "") + contest.reverse_subpage("winners"),
+            "winners_url": contest_url + contest.reverse_subpage("winners") if contest_url else "",
             "burst_size": integrity.BURST_SIZE,
             "burst_minutes": int(integrity.BURST_WINDOW.total_seconds() // 60),
             "groups": contest.separate_groups,
