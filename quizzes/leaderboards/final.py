@@ -2,12 +2,11 @@
 
 from quizzes.models import FinalStanding
 
-from .rows import individual_row
+from .rows import individual_row, public_name
 
 
 def _name(standing):
-    profile = getattr(standing.user, "profile", None)
-    return profile.full_name if profile else standing.user.get_username()
+    return public_name(standing.user)
 
 
 def final_total(round_id, group=""):

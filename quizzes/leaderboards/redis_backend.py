@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 
 from quizzes.models import ContestStanding, RoundResult, Standing
 
-from .rows import individual_row
+from .rows import individual_row, public_name
 from .sql import SqlLeaderboard
 
 logger = logging.getLogger(__name__)
@@ -63,8 +63,7 @@ def contest_member(user_id):
 
 
 def _display(standing):
-    profile = getattr(standing.user, "profile", None)
-    name = profile.full_name if profile else standing.user.get_username()
+    name = public_name(standing.user)
     return json.dumps(
         {"n": name, "u": standing.unit.name if standing.unit else "", "s": standing.score, "d": standing.duration_ms},
         ensure_ascii=False,

@@ -5,12 +5,11 @@ from django.db.models import Q, Sum
 from quizzes.models import ContestStanding, ScoreBucket, Standing, UnitStanding
 from quizzes.services.standings import bucket_of
 
-from .rows import individual_row
+from .rows import individual_row, public_name
 
 
 def _name(standing):
-    profile = getattr(standing.user, "profile", None)
-    return profile.full_name if profile else standing.user.get_username()
+    return public_name(standing.user)
 
 
 def _bucket_sum(buckets, score, second):

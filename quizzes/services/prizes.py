@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from elearning.models import Unit
@@ -24,7 +25,7 @@ Status = PrizeAward.Status
 
 
 class NothingToAward(ContestError):
-    code, status, message = "nothing_to_award", 409, "No round has a final ranking yet."
+    code, status, message = "nothing_to_award", 409, _("No round has a final ranking yet.")
 
 
 def _rules(contest):

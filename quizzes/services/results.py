@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from quizzes.models import Answer, Attempt, AttemptState, FinalStanding, PrizeGroup, RoundResult
@@ -23,11 +24,11 @@ NO_PREDICTION = 10**12  # sorts after any real distance (predictions are at most
 
 
 class RoundNotClosed(ContestError):
-    code, status, message = "round_not_closed", 409, "The round is still open."
+    code, status, message = "round_not_closed", 409, _("The round is still open.")
 
 
 class RoundAlreadyFinal(ContestError):
-    code, status, message = "round_already_final", 409, "The final ranking of this round was already computed."
+    code, status, message = "round_already_final", 409, _("The final ranking of this round was already computed.")
 
 
 @dataclass
