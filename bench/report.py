@@ -1,0 +1,352 @@
+"""Writes the "## Performance" section of BENCHMARKS.md from a run's results.
+
+Other sections of BENCHMARKS.md (e.g. "## Reliability and load") are kept as they are.
+The hand-written analysis in bench/findings.md is appended to the section.
+"""
+
+import json
+from pathlib import Path
+
+SECTION = "## Performance"
+WRITES = ("API autosave", "API submit")
+
+
+def _fmt(value, digits=0):
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def baseline_for(key):
+    connections = " c64" if key.endswith(" c64") else ""
+    if key.startswith(WRITES):
+        return f"baseline select+insert{connections}"
+    return "baseline hello"
+
+
+def ratio(engine, key):
+    w = engine.get("wrk", {})
+    if key not in w or key.startswith("baseline"):
+        return None
+    base = w.get(baseline_for(key))
+    return w[key]["rps_median"] / base["rps_median"] if base else None
+
+
+def _pct(value):
+    return "–" if value is None else f"{100 * value:.0f} %"
+
+
+def _verdict(ok, detail=""):
+    if ok is None:
+        return "not measured"
+    return ("**met**" if ok else "**missed**") + (f" ({detail})" if detail else "")
+
+
+def goals(results):
+    pg = results.get("pg", {})
+    w = pg.get("wrk", {})
+    backends = pg.get("inprocess", {}).get("backends", {})
+    views = pg.get("inprocess", {}).get("views", {})
+    rows = []
+
+    def ratio_goal(label, key, target):
+        value = ratio(pg, key)
+        ok = None if value is None else value >= target
+        detail = (
+            "" if value is None or ok else f"{100 * (target - value):.0f} points short, {target / value:.1f}× needed"
+        )
+        base = baseline_for(key)
+        rows.append((label, f"≥ {target:.0%} of {base}", _pct(value), _verdict(ok, detail)))
+
+    ratio_goal("autosave throughput", "API autosave", 0.60)
+    ratio_goal("submit throughput", "API submit", 0.30)
+    for key in ("API autosave c64", "API submit c64"):
+        p99 = w.get(key, {}).get("p99_ms_median")
+        ok = None if p99 is None else p99 < 100
+        rows.append(
+            (f"{key.removeprefix('API ')} p99", "< 100 ms at 64 connections", f"{_fmt(p99, 1)} ms",
+             _verdict(ok, "" if ok or p99 is None else f"{p99 / 100:.1f}× the target"))
+        )  # fmt: skip
+    ratio_goal("leaderboard top-50 (Redis)", "API leaderboard round top-50", 0.50)
+    ratio_goal("my rank (Redis)", "API my rank (round)", 0.50)
+
+    def server_time(label, key, target, source=backends):
+        p95 = source.get(key, {}).get("p95_ms")
+        ok = None if p95 is None else p95 <= target
+        rows.append(
+            (label, f"server time p95 ≤ {target} ms", f"{_fmt(p95, 2)} ms",
+             _verdict(ok, "" if ok or p95 is None else f"{p95 / target:.1f}× the target"))
+        )  # fmt: skip
+
+    server_time("SQL top-50 (backend: total + page)", "sql round top-50 (total + page)", 5)
+    server_time("SQL top-50 (view, test client)", "sql: leaderboard round top-50", 5, views)
+    server_time("SQL my rank (backend)", "sql round my rank", 10)
+    server_time("SQL my rank (view, test client)", "sql: my rank (round)", 10, views)
+    server_time("unit board (backend)", "unit board (round)", 10)
+    server_time("unit board (view, test client)", "unit board (round)", 10, views)
+
+    rush = pg.get("rush")
+    if rush:
+        verify = rush.get("verify", {})
+        p99 = rush["latency"]["all"]["p99_ms"]
+        in_window = rush["finished_in_window"] == rush["participants"]
+        ok = in_window and rush["errors"] == 0 and verify.get("lost_answers") == 0 and p99 is not None and p99 <= 500
+        detail = (
+            f"{rush['finished_in_window']:,}/{rush['participants']:,} finished in the {rush['window_s']} s window, "
+            f"last at {rush['last_finish_s']} s; {rush['errors']} errors; {verify.get('lost_answers')} lost answers "
+            f"of {verify.get('acknowledged_answers'):,}; p99 {p99} ms"
+        )
+        rows.append(("deadline rush", f"{rush['participants']:,} participants in {rush['window_s']} s, 0 errors, "
+                     "0 lost, p99 ≤ 500 ms", detail, _verdict(ok)))  # fmt: skip
+    lesson = ratio(pg, "page lesson (logged-in learner)")
+    rows.append(
+        ("lesson page, logged-in", "≥ 10 % of hello", _pct(lesson),
+         _verdict(None if lesson is None else lesson >= 0.10,
+                  "" if lesson is None or lesson >= 0.10 else f"{0.10 / lesson:.1f}× needed"))
+    )  # fmt: skip
+    for key in [k for k in w if k.startswith("page ") and "anonymous" in k]:
+        value = ratio(pg, key)
+        rows.append(
+            (key.removeprefix("page "), "≥ 40 % of hello", _pct(value),
+             _verdict(value >= 0.40, "" if value >= 0.40 else f"{0.40 / value:.1f}× needed"))
+        )  # fmt: skip
+    rss = pg.get("rss_after_rush_mb") or {}
+    if rss:
+        worst = max(rss.values())
+        rows.append(("worker memory after the rush", "< 150 MB RSS", f"{', '.join(f'{v} MB' for v in rss.values())}",
+                     _verdict(worst < 150)))  # fmt: skip
+    rebuild = pg.get("rebuild_seconds")
+    if rebuild is not None:
+        count = results.get("settings", {}).get("participants")
+        rows.append(
+            (f"rebuild_leaderboards ({count:,} standings)", "< 30 s", f"{rebuild} s",
+             _verdict(rebuild < 30 if count >= 1_000_000 else None, "" if count >= 1_000_000 else "quick mode: not the 1M goal"))
+        )  # fmt: skip
+    consistency = pg.get("consistency")
+    if consistency:
+        rows.append(("two instances, shared PostgreSQL + Redis", "same attempt state and boards",
+                     f"{len(consistency['steps']) - len(consistency['problems'])}/{len(consistency['steps'])} checks",
+                     _verdict(not consistency["problems"])))  # fmt: skip
+    queries = pg.get("inprocess", {}).get("queries", {})
+    varying = [label for label, seen in queries.items() if len({s["queries"] for s in seen}) > 1]
+    rows.append(("constant query counts", "same count for other users / page sizes",
+                 "varies: " + ", ".join(varying) if varying else "constant on every endpoint measured",
+                 _verdict(not varying)))  # fmt: skip
+    return rows
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render(results):
+    m = results["machine"]
+    s = results["settings"]
+    pg, lite = results.get("pg", {}), results.get("sqlite", {})
+    out = [SECTION, ""]
+    out.append(
+        f"_Written by `make bench` (bench/run.py), mode **{results['mode']}**, {results['started']} UTC, "
+        f"in {results['elapsed_s'] // 60} min {results['elapsed_s'] % 60} s. Raw figures: "
+        f"`bench/reports/latest-{results['mode']}.json`; py-spy stacks and logs: `bench/results/` (not committed)._"
+    )
+    out.append("")
+    out.append(
+        "**Noise.** The machine is shared: 2 cores for gunicorn, PostgreSQL, Redis, the load generator and other "
+        f"engineers' test runs (load average {' '.join(m['loadavg_start'])} at the start, "
+        f"{' '.join(m.get('loadavg_end', ['?']))} at the end). Absolute figures drift between runs by tens of per cent; "
+        "the goals are ratios to the baselines measured in the same run, on the same database, by the same gunicorn."
+    )
+    out += ["", "### Machine, versions, method", ""]
+    out.append(
+        f"- {m.get('cpu')}, {m['nproc']} cores, {m.get('memory_gib')} GiB; {m['platform']}; Python {m['python']}."
+    )
+    out.append(
+        f"- Django {m.get('django')}, Wagtail {m.get('wagtail')}, DRF {m.get('drf')}, gunicorn {m.get('gunicorn')}, "
+        f"psycopg {m.get('psycopg')}, redis-py {m.get('redis_py')}; {m.get('postgresql')} "
+        f"({', '.join(f'{k}={v}' for k, v in m.get('pg_settings', {}).items())}); Redis {m.get('redis')}; {m.get('wrk')}."
+    )
+    out.append(
+        "- Command: `make bench` (full) or `BENCH_QUICK=1 make bench`; `BENCH_SKIP_SQLITE=1` for PostgreSQL only. "
+        "gunicorn `--workers 2 --worker-class sync` on 127.0.0.1 (settings `bench/settings.py`: the production "
+        "settings without HTTPS redirect and with the per-IP API ceiling raised, since every simulated person "
+        "comes from 127.0.0.1). wrk `-t2`, 16 connections unless marked c64; the same 2 cores run wrk too."
+    )
+    out.append(
+        f"- Each figure: {s['runs']} runs × {s['seconds']} s on PostgreSQL + Redis, {s['sqlite_runs']} × "
+        f"{s['sqlite_seconds']} s on SQLite; the median, with (min–max) over the runs."
+    )
+    out.append(
+        f"- Data (bench/generate.py, cached as a template and cloned per run): {s['participants']:,} standings in "
+        f"round 1 of `cchc-2018` on PostgreSQL ({s['sqlite_participants']:,} on SQLite), {200} units, "
+        f"{s['in_progress']:,} attempts in progress (autosave/submit pool), {s['rush']:,} fresh accounts for the rush."
+    )
+    out += ["", "### Goals", ""]
+    out.append(table(["goal", "target", "measured (PostgreSQL + Redis)", "result"], goals(results)))
+
+    out += ["", "### Throughput (wrk), ratio to the baseline of the same run", ""]
+    rows = []
+    keys = list(pg.get("wrk", {}))
+    for key in keys + [k for k in lite.get("wrk", {}) if k not in keys]:
+        a, b = pg.get("wrk", {}).get(key), lite.get("wrk", {}).get(key)
+
+        def cell(e):
+            if not e:
+                return "–", "–"
+            errors = f", {e['errors']} errors" if e["errors"] else ""
+            return (f"{e['rps_median']:,.0f} ({e['rps_min']:,.0f}–{e['rps_max']:,.0f})",
+                    f"{e['p50_ms_median']:.1f} / {e['p99_ms_median']:.1f}{errors}")  # fmt: skip
+
+        rows.append(
+            (key, (a or b)["connections"], *cell(a), _pct(ratio(pg, key)) if a else "–", *cell(b),
+             _pct(ratio(lite, key)) if b else "–")
+        )  # fmt: skip
+    out.append(
+        table(
+            ["scenario", "conns", "PG req/s", "PG p50 / p99 ms", "PG ratio", "SQLite req/s", "SQLite p50 / p99 ms",
+             "SQLite ratio"],
+            rows,
+        )
+    )  # fmt: skip
+    out.append("")
+    out.append(
+        "Ratios: writes (autosave, submit) to `baseline select+insert` at the same connection count; everything else "
+        "to `baseline hello` (a bare Django view, no middleware). For reference, the same hello view with Django's "
+        "default middleware is listed too."
+    )
+    sg = pg.get("submit_graded")
+    if sg:
+        out.append(
+            f"Submit: {sg['requests']:,} requests graded {sg['graded']:,} attempts (each request takes a fresh attempt; "
+            "the difference is repeats of the cheap already-finished path when a slice ran out)."
+        )
+
+    out += ["", "### Server time in-process (no network), N calls, ms", ""]
+    rows = []
+    ip_pg, ip_lite = pg.get("inprocess", {}), lite.get("inprocess", {})
+    for group in ("backends", "views"):
+        keys = list(ip_pg.get(group, {}))
+        for key in keys + [k for k in ip_lite.get(group, {}) if k not in keys]:
+            a, b = ip_pg.get(group, {}).get(key), ip_lite.get(group, {}).get(key)
+
+            def cell(e):
+                return (f"{e['p50_ms']:.2f} / {e['p95_ms']:.2f} / {e['p99_ms']:.2f}", e["n"]) if e else ("–", "–")
+
+            rows.append(((("view " if group == "views" else "") + key), *cell(a), *cell(b)))
+    out.append(table(["measure", "PG(+Redis) p50 / p95 / p99", "n", "SQLite p50 / p95 / p99", "n"], rows))
+    out.append("")
+    out.append(
+        f"Backends are called directly (`SqlLeaderboard`, `RedisLeaderboard`, `unit_board`); views go through Django's "
+        f"test client (middleware, DRF, serialisation; `sql:` rows with the view's backend forced to SQL). "
+        f"{ip_pg.get('standings', 0):,} standings on PostgreSQL, {ip_lite.get('standings', 0):,} on SQLite."
+    )
+
+    queries = ip_pg.get("queries", {})
+    if queries:
+        out += ["", "### Query counts (two users or two page sizes each)", ""]
+        lite_q = ip_lite.get("queries", {})
+        rows = [
+            (label, ", ".join(str(s["queries"]) for s in seen), ", ".join(str(s["status"]) for s in seen),
+             ", ".join(str(s["queries"]) for s in lite_q.get(label, [])) or "–")
+            for label, seen in queries.items()
+        ]  # fmt: skip
+        out.append(table(["request", "PG + Redis queries", "status", "SQLite queries"], rows))
+
+    for engine, data in (("PostgreSQL + Redis", pg), ("SQLite", lite)):
+        rush = data.get("rush")
+        if not rush:
+            continue
+        v = rush.get("verify", {})
+        out += ["", f"### Deadline rush — {engine}", ""]
+        out.append(
+            f"{rush['participants']:,} simulated participants (bench/rush.py, asyncio, at most {rush['concurrency_limit']} "
+            f"requests in flight) arrive spread over the first {rush['window_s'] - 10} s of a {rush['window_s']} s window; "
+            f"each starts an attempt, autosaves 10 answers and submits, back to back (hard cap {rush['cap_s']} s)."
+        )
+        out.append("")
+        lat = rush["latency"]
+        out.append(
+            table(
+                ["figure", "value"],
+                [
+                    ("finished (submitted)", f"{rush['finished']:,} of {rush['participants']:,}"),
+                    ("finished inside the window", f"{rush['finished_in_window']:,}"),
+                    ("last submit after", f"{rush['last_finish_s']} s (run {rush['elapsed_s']} s)"),
+                    ("requests, throughput", f"{rush['requests']:,}, {rush['throughput_rps']} req/s"),
+                    ("errors", f"{rush['errors']} {rush['error_samples'][:3] if rush['errors'] else ''}"),
+                    ("latency p50 / p95 / p99 all requests",
+                     f"{lat['all']['p50_ms']} / {lat['all']['p95_ms']} / {lat['all']['p99_ms']} ms"),
+                    ("p99 start / autosave / submit",
+                     f"{lat['start']['p99_ms']} / {lat['autosave']['p99_ms']} / {lat['submit']['p99_ms']} ms"),
+                    ("one participant's session p50 / p99", f"{rush['session']['p50_ms']} / {rush['session']['p99_ms']} ms"),
+                    ("acknowledged answers / lost", f"{v.get('acknowledged_answers')} / {v.get('lost_answers')}"),
+                    ("scores wrong / standings missing", f"{v.get('wrong_scores')} / {v.get('missing_standings')}"),
+                    ("worker RSS before → after", f"{data.get('rss_before_rush_mb')} → {data.get('rss_after_rush_mb')} MB"),
+                ],
+            )
+        )  # fmt: skip
+
+    if pg.get("rebuild_output"):
+        out += ["", "### rebuild_leaderboards", ""]
+        out.append(
+            f"`manage.py rebuild_leaderboards` (Redis db of the bench, emptied first): **{pg['rebuild_seconds']} s** — "
+            + "; ".join(pg["rebuild_output"])
+        )
+    c = pg.get("consistency")
+    if c:
+        out += ["", "### Two gunicorn instances sharing PostgreSQL and Redis", ""]
+        out.append("Instance A and instance B (another port, same settings, same PostgreSQL and Redis):")
+        out.append("")
+        out += [f"- {step}" for step in c["steps"]]
+
+    profiles = pg.get("profiles") or {}
+    if any(profiles.values()):
+        out += ["", "### Where the time goes: py-spy of one gunicorn worker under wrk load", ""]
+        out.append(
+            "Share of samples (wall clock, idle included) whose stack contains the function (inclusive), "
+            "project and library frames; gunicorn/WSGI plumbing left out. Raw collapsed stacks in `bench/results/`."
+        )
+        for key, prof in profiles.items():
+            if not prof:
+                continue
+            out += ["", f"**{key}** — {prof['samples']} samples", "", "```"]
+            out += [f"{share:5.1f} %  {label}" for label, share in prof["inclusive"]]
+            out.append("-- self (leaf) --")
+            out += [f"{share:5.1f} %  {label}" for label, share in prof["self"][:8]]
+            out.append("```")
+    findings = Path(__file__).with_name("findings.md")
+    if findings.exists():
+        out += ["", findings.read_text().strip()]
+    return "\n".join(out) + "\n"
+
+
+def write_report(results, benchmarks_path, summary_path=None):
+    section = render(results)
+    path = Path(benchmarks_path)
+    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
+    if start is None:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        text = "".join(lines[:start]) + section + ("\n" + "".join(lines[end:]) if end < len(lines) else "")
+    path.write_text(text)
+    if summary_path:
+        slim = json.loads(json.dumps(results, default=str))
+        for engine in ("pg", "sqlite"):
+            for entry in slim.get(engine, {}).get("wrk", {}).values():
+                entry.pop("samples", None)
+            slim.get(engine, {}).get("inprocess", {}).pop("profiles", None)
+        Path(summary_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(summary_path).write_text(json.dumps(slim, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    import sys
+
+    data = json.loads(Path(sys.argv[1]).read_text())
+    write_report(data, sys.argv[2] if len(sys.argv) > 2 else "BENCHMARKS.md")
