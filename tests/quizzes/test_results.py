@@ -137,7 +137,7 @@ def test_close_round_command(capsys):
     out = StringIO()
     call_command("close_round", contest.slug, "1", stdout=out)
     assert "final ranking of 1 participants stored" in out.getvalue()
-    with pytest.raises(CommandError, match="already"):
+    with pytest.raises(CommandError, match="đã được chốt"):
         call_command("close_round", contest.slug, "1")
     with pytest.raises(CommandError, match="no round 9"):
         call_command("close_round", contest.slug, "9")
