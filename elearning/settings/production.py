@@ -11,3 +11,7 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
 
 DEBUG = False
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+# Behind exactly one reverse proxy (nginx): the client address is the last one the proxy
+# appended to X-Forwarded-For, so a client cannot pick its own address for the per-IP limits
+# by sending the header itself. With no proxy in front, set it to 0 — see docs/security.md.
+REST_FRAMEWORK["NUM_PROXIES"] = 1  # noqa: F405
