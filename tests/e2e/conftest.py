@@ -66,3 +66,81 @@ def shot(page, viewport_name, request):
         page.screenshot(path=str(ARTIFACTS / f"{request.node.originalname}-{viewport_name}-{name}.png"), full_page=True)
 
     return take
+
+
+# --- Accessibility and weight checks shared by the journeys ---------------------------------
+
+AXE_SOURCE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, vendored: works offline
+BLOCKING_IMPACTS = {"serious", "critical"}
+# WCAG 2.1 A and AA rules, plus axe's best practices (landmarks, one h1, headings in order).
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+}
+# "Light pages": HTML + CSS + JS + fonts of a first load, images aside (issue 8).
+PAGE_BUDGET_BYTES = 200 * 1024
+UNWEIGHED_TYPES = {"image", "media"}
+
+
+def axe_violations(page):
+    """axe-core's violations on the page as it is now: [{id, impact, help, nodes}]."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # evaluate() runs outside the page's Content-Security-Policy, which forbids inline scripts.
+        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8") + "\n;undefined")
+    return page.evaluate(
+        """async (options) => {
+            const results = await window.axe.run(document, options);
+            return results.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " :: " + n.failureSummary),
+            }));
+        }""",
+        AXE_OPTIONS,
+    )
+
+
+@pytest.fixture
+def audit(page, shot, viewport_name, request):
+    """audit("name"): screenshot, then axe-core; fails on any serious or critical violation.
+
+    Every violation found (minor ones too) is written to artifacts/e2e/<test>-<viewport>-<name>.axe.json.
+    """
+    import json
+
+    def run(name):
+        shot(name)
+        violations = axe_violations(page)
+        stem = f"{request.node.originalname}-{viewport_name}-{name}"
+        (ARTIFACTS / f"{stem}.axe.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1))
+        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        assert not blocking, f"{page.url}: serious accessibility problems: {json.dumps(blocking, ensure_ascii=False)}"
+        return violations
+
+    return run
+
+
+class Traffic:
+    """What the page downloaded since the last reset: (url, resource type, bytes on the wire)."""
+
+    def __init__(self, page):
+        self.requests = []
+        page.on("requestfinished", lambda request: self.requests.append(request))
+
+    def reset(self):
+        self.requests.clear()
+
+    def entries(self):
+        rows = []
+        for req in self.requests:
+            sizes = req.sizes()
+            rows.append((req.url, req.resource_type, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
+        return rows
+
+    def weight(self):
+        """Bytes of everything but images and media: HTML, CSS, JS, fonts, XHR."""
+        return sum(size for _url, kind, size in self.entries() if kind not in UNWEIGHED_TYPES)
+
+
+@pytest.fixture
+def traffic(page):
+    return Traffic(page)
