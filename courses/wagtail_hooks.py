@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.admin_views import OutdatedCitationsReportView, can_view_report
 from courses.models import OnlineServiceLevel, Procedure, ProcedureField, ProcedureLevel, ProcedureMechanism
+from elearning.admin_views.exports import SafeExportMixin
 
 
 class ProcedureFilterSet(WagtailFilterSet):
@@ -32,7 +33,7 @@ class ProcedureFilterSet(WagtailFilterSet):
         fields = ["field", "level", "mechanism", "online_level", "postal_return"]
 
 
-class ProcedureIndexView(SnippetIndexView):
+class ProcedureIndexView(SafeExportMixin, SnippetIndexView):
     """Searches the diacritic-free text, so "khai sinh" and "khai sinh" with marks both find it."""
 
     def search_queryset(self, queryset):

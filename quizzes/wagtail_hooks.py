@@ -23,6 +23,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 
+from elearning.admin_views.exports import SafeExportMixin
 from quizzes import admin_views
 from quizzes.models import Question, QuestionBank
 
@@ -152,7 +153,7 @@ def _tag_names(question):
     return ", ".join(sorted(item.tag.name for item in question.tagged_items.all()))
 
 
-class QuestionIndexView(generic.IndexView):
+class QuestionIndexView(SafeExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("bank").prefetch_related("tagged_items__tag")
 
