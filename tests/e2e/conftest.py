@@ -52,9 +52,31 @@ def page(browser_instance, viewport_name):
         locale="vi-VN", viewport=VIEWPORTS[viewport_name], is_mobile=viewport_name == "phone"
     )
     context.set_default_timeout(15_000)
+    serve_media(context)
     page = context.new_page()
     yield page
     context.close()
+
+
+def serve_media(context):
+    """Uploaded files and image renditions: the live server (DEBUG off) serves static files, not
+    media, and the test settings keep media in memory, so the browser gets them from the storage."""
+    import mimetypes
+    from urllib.parse import unquote, urlparse
+
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
+    def fulfil(route):
+        name = unquote(urlparse(route.request.url).path).removeprefix(settings.MEDIA_URL)
+        if ".." in name or not default_storage.exists(name):
+            route.fulfill(status=404, body="")
+            return
+        with default_storage.open(name) as upload:
+            body = upload.read()
+        route.fulfill(body=body, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+
+    context.route(f"**{settings.MEDIA_URL}**", fulfil)
 
 
 @pytest.fixture

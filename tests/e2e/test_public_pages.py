@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from courses.models import Certificate
 from elearning.models import Profile
-from tests.e2e.conftest import ARTIFACTS, PAGE_BUDGET_BYTES, Traffic
+from tests.e2e.conftest import ARTIFACTS, PAGE_BUDGET_BYTES, Traffic, serve_media
 from tests.factories.courses import (
     EnrolmentFactory,
     ProcedureFactory,
@@ -132,6 +132,7 @@ def test_first_loads_stay_under_200_kb(live_server, browser_instance):
         context = browser_instance.new_context(
             locale="vi-VN", viewport={"width": 360, "height": 740}, is_mobile=True, service_workers="block"
         )
+        serve_media(context)
         page = context.new_page()
         traffic = Traffic(page)
         page.goto(live_server.url + path, wait_until="networkidle")
