@@ -41,7 +41,8 @@ format: venv ## ruff format + autofix
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: venv ## Benchmarks against gunicorn + PostgreSQL/Redis and SQLite; writes BENCHMARKS.md
+bench: venv ## Benchmarks against gunicorn + PostgreSQL/Redis and SQLite; writes BENCHMARKS.md (BENCH_QUICK=1: short)
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -q wrk >/dev/null 2>&1 || echo "wrk not installed: bench/run.py falls back to its Python client"
 	$(PY) bench/run.py
 
 clean: ## Remove the virtualenv and the local database

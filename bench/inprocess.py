@@ -198,6 +198,8 @@ def measure(args):
             api_views.get_backend = original
     v["unit board (round)"] = timed(get(f"/api/v1/contests/{slug}/leaderboard/?round=1&scope=unit"), n)
 
+    if redis_ok:
+        out["sql_equals_redis"] = board_equality(args, meta)
     out["queries"] = query_counts(args, meta, client, rank_users)
     if args.profile:
         out["profiles"] = profiles(args, meta, rank_users)
@@ -213,9 +215,14 @@ def query_counts(args, meta, client, rank_users):
     slug = meta["contest"]
     counts = {}
 
+    warmed = set()
+
     def count(label, method, url, token=None, body=None, cl=None):
         cl = cl or client
         headers = {"HTTP_AUTHORIZATION": f"Token {token}"} if token else {}
+        if label not in warmed and method == "GET":  # the first request fills per-process caches
+            warmed.add(label)
+            cl.get(url, **headers)
         with CaptureQueriesContext(connection) as ctx:
             if method == "GET":
                 response = cl.get(url, **headers)
@@ -353,6 +360,76 @@ def verify(args):
     )
 
 
+def load_boards(args):
+    """Fill the Redis boards straight from the standings, in the app's own encoding (the keys,
+    members, values and display rows of ``quizzes.leaderboards.redis_backend``), in big
+    batches: a bench shortcut so that every run need not wait for ``rebuild_leaderboards``
+    (which the bench times separately)."""
+    from django_redis import get_redis_connection
+
+    from quizzes.leaderboards import redis_backend as rb
+    from quizzes.models import ContestPage, ContestStanding, Round, Standing
+
+    redis = get_redis_connection("default")
+    fields = ("user_id", "score", "duration_ms", "user__profile__full_name", "unit__name")
+    loaded = {}
+    for contest in ContestPage.objects.all():
+        jobs = [
+            (rb.round_key(r.pk), Standing.objects.filter(round=r), True)
+            for r in Round.objects.filter(contest=contest).order_by("number")
+        ]
+        jobs.append((rb.contest_key(contest.pk), ContestStanding.objects.filter(contest=contest), False))
+        for key, queryset, is_round in jobs:
+            count = 0
+            rows = queryset.order_by("pk").values_list(*fields, *(["submitted_ms"] if is_round else []))
+            batch_z, batch_m, batch_r = {}, {}, {}
+
+            for row in rows.iterator(chunk_size=20_000):
+                user_id, score, duration, name, unit = row[:5]
+                if is_round:
+                    member, value = rb.round_member(row[5], user_id), rb.round_value(score, duration)
+                else:
+                    member, value = rb.contest_member(user_id), rb.contest_value(score, duration)
+                batch_z[member] = value
+                batch_m[user_id] = member
+                batch_r[member] = json.dumps(
+                    {"n": name, "u": unit or "", "s": score, "d": duration}, ensure_ascii=False
+                )
+                count += 1
+                if count % 20_000 == 0:
+                    _flush(redis, key, batch_z, batch_m, batch_r)
+            _flush(redis, key, batch_z, batch_m, batch_r)
+            redis.set(f"{key}:meta", count)
+            loaded[key] = count
+    write(args, loaded)
+
+
+def _flush(redis, key, batch_z, batch_m, batch_r):
+    if batch_z:
+        pipe = redis.pipeline(transaction=False)
+        pipe.zadd(key, batch_z)
+        pipe.hset(f"{key}:m", mapping=batch_m)
+        pipe.hset(f"{key}:rows", mapping=batch_r)
+        pipe.execute()
+    batch_z.clear(), batch_m.clear(), batch_r.clear()
+
+
+def board_equality(args, meta):
+    """The Redis board and the SQL board give the same top 50 and the same ranks."""
+    from quizzes.leaderboards import SqlLeaderboard
+    from quizzes.leaderboards.redis_backend import RedisLeaderboard
+
+    sql, red = SqlLeaderboard(), RedisLeaderboard()
+    round_id = meta["round_id"]
+    users = [int(uid) for _token, uid in read_pool(args.pools, "rank")[:50]]
+    return {
+        "round top-50 equal": sql.round_board(round_id, 0, 50) == red.round_board(round_id, 0, 50),
+        "contest top-50 equal": sql.contest_board(meta["contest_id"], 0, 50)
+        == red.contest_board(meta["contest_id"], 0, 50),
+        "50 ranks equal": [sql.round_rank(round_id, u) for u in users] == [red.round_rank(round_id, u) for u in users],
+    }
+
+
 def graded(args):
     from quizzes.models import Attempt
 
@@ -371,7 +448,7 @@ def write(args, data):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["measure", "sessions", "verify", "graded"])
+    parser.add_argument("mode", choices=["measure", "sessions", "verify", "graded", "load-boards"])
     parser.add_argument("--pools", required=True)
     parser.add_argument("--out")
     parser.add_argument("--n", type=int, default=500)
@@ -387,6 +464,8 @@ def main():
         write(args, sessions_for(args.count))
     elif args.mode == "verify":
         verify(args)
+    elif args.mode == "load-boards":
+        load_boards(args)
     else:
         graded(args)
 

@@ -100,24 +100,32 @@ def summary(values):
 
 
 # -- the deadline rush ---------------------------------------------------------------------------
-async def participant(base, slug, token, user_id, delay, limiter, record, cap_at, rng):
+async def participant(base, slug, token, user_id, delay, slots, record, cap_at, rng):
     await asyncio.sleep(delay)
-    began = time.perf_counter()
-    out = {"user": user_id, "acked": {}, "errors": []}
+    arrived = time.perf_counter()
+    out = {"user": user_id, "acked": {}, "errors": [], "unsent": False}
     record["participants"].append(out)
+    async with slots:  # at most N people answering at once; the others wait at the door
+        out["waited"] = time.perf_counter() - arrived
+        await _session(base, slug, token, out, record, cap_at, rng)
+    out["session_seconds"] = time.perf_counter() - arrived
+
+
+async def _session(base, slug, token, out, record, cap_at, rng):
 
     async def call(kind, method, path, body=None):
         if time.perf_counter() > cap_at:
-            out["errors"].append(f"{kind}: not sent (run cap reached)")
+            out["unsent"] = True
             return None
-        async with limiter:
-            response = await http(base, method, path, token=token, body=body)
+        response = await http(base, method, path, token=token, body=body)
         record["latency"][kind].append(response.seconds)
         record["latency"]["all"].append(response.seconds)
         return response
 
     started = await call("start", "POST", f"/api/v1/contests/{slug}/attempts/")
-    if started is None or started.status not in (200, 201):
+    if started is None:
+        return
+    if started.status not in (200, 201):
         out["errors"].append(f"start: {started.status if started else '-'} {started.body[:200] if started else ''}")
         return
     attempt = started.json()
@@ -143,10 +151,10 @@ async def participant(base, slug, token, user_id, delay, limiter, record, cap_at
         return
     out["result"] = done.json()
     out["finished_after"] = time.perf_counter() - record["t0"]
-    out["session_seconds"] = time.perf_counter() - began
 
 
 async def rush(base, slug, users, window, concurrency, cap, seed=6):
+    """``concurrency`` people answer at once (each has one request in flight at a time)."""
     rng = random.Random(seed)
     record = {"participants": [], "latency": {"start": [], "autosave": [], "submit": [], "all": []}}
     limiter = asyncio.Semaphore(concurrency)
@@ -175,8 +183,10 @@ async def rush(base, slug, users, window, concurrency, cap, seed=6):
         "throughput_rps": round(len(record["latency"]["all"]) / elapsed, 1),
         "errors": len(errors),
         "error_samples": errors[:10],
+        "not_finished_by_cap": sum(1 for p in people if p["unsent"]) + (len(users) - len(people)),
+        "waited_at_door": summary([p["waited"] for p in people if "waited" in p]),
         "latency": {kind: summary(values) for kind, values in record["latency"].items()},
-        "session": summary([p["session_seconds"] for p in finished]),
+        "session": summary([p["session_seconds"] for p in finished]),  # arrival to submitted
         "acknowledged": [
             {"user": p["user"], "attempt": p.get("attempt"), "acked": p["acked"], "result": p.get("result")}
             for p in people
