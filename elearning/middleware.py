@@ -1,5 +1,15 @@
+import logging
+import sys
+
 from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
 
 
 class DefaultLanguageMiddleware:
@@ -21,3 +31,67 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# --- The database briefly unavailable (a restart, a failover) -------------------------------
+
+SERVICE_UNAVAILABLE_RETRY_AFTER = 5  # seconds, sent as Retry-After with every 503
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable(exception):
+    """True for the errors of a database that cannot be reached or dropped the connection."""
+    return isinstance(exception, DATABASE_UNAVAILABLE_ERRORS)
+
+
+def service_unavailable_body():
+    return {
+        "detail": gettext("The service is briefly unavailable. Please try again in a few seconds."),
+        "code": "service_unavailable",
+    }
+
+
+def service_unavailable_response(request):
+    """503: JSON ``{"detail", "code"}`` under /api/, a friendly page elsewhere; both say when to retry."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse(service_unavailable_body(), status=503)
+    else:
+        # No request context: the page must render with the database down (no user, no site settings).
+        with translation.override(getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE):
+            response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(SERVICE_UNAVAILABLE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _note_database_unavailable(sender, request=None, **kwargs):
+    # Sent by Django while it turns an exception raised in a middleware into a 500.
+    if request is not None and database_unavailable(sys.exc_info()[1]):
+        request.database_unavailable = True
+
+
+class DatabaseUnavailableMiddleware:
+    """A request that fails because PostgreSQL cannot be reached answers 503, not 500.
+
+    The app heals by itself once the database is back (persistent connections are health
+    checked). Views raise into ``process_exception``; an error raised in another middleware
+    (loading the session or the user) is marked by the ``got_request_exception`` signal and
+    its 500 turned into the 503 here. The JSON API's views go through
+    ``elearning.api.errors.exception_handler``, which answers the same 503 JSON.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        got_request_exception.connect(_note_database_unavailable, dispatch_uid="elearning.database_unavailable")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "database_unavailable", False):
+            return service_unavailable_response(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if not database_unavailable(exception):
+            return None
+        logger.warning("Database unavailable (%s): %s answered 503", type(exception).__name__, request.path)
+        return service_unavailable_response(request)

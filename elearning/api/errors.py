@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from elearning.middleware import SERVICE_UNAVAILABLE_RETRY_AFTER, database_unavailable, service_unavailable_body
+
 logger = logging.getLogger(__name__)
 
 
@@ -47,6 +49,10 @@ def _messages(detail):
 
 
 def exception_handler(exc, context):
+    if database_unavailable(exc):  # PostgreSQL restarting or unreachable: retry, not a server error
+        logger.warning("Database unavailable in API view %s: %s", type(context.get("view")).__name__, exc)
+        headers = {"Retry-After": str(SERVICE_UNAVAILABLE_RETRY_AFTER), "Cache-Control": "no-store"}
+        return Response(service_unavailable_body(), status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

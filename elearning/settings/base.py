@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "elearning.security.ContentSecurityPolicyMiddleware",
+    "elearning.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, while PostgreSQL is unreachable
     "django.contrib.sessions.middleware.SessionMiddleware",
     "elearning.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
