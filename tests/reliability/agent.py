@@ -61,7 +61,7 @@ def setup(payload):
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from elearning.models import Profile, Unit
+    from elearning.models import Profile
     from quizzes.models import Choice
     from tests.factories.elearning import UnitFactory
     from tests.factories.quizzes import make_contest

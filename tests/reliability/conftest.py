@@ -136,4 +136,3 @@ def alive(stack):
         stack.redis.start()
     harness.wait_for(lambda: len(stack.gunicorn.workers()) == stack.gunicorn.workers_wanted, 30, what="workers")
     return stack
-

@@ -50,7 +50,9 @@ def test_a_lost_connection_during_token_authentication_is_503_json(client, monke
     token = Token.objects.create(user=profile.user).key
     monkeypatch.setattr(TokenAuthentication, "authenticate_credentials", fail_with(InterfaceError("connection closed")))
     response = client.post(
-        f"/api/v1/contests/{contest.slug}/attempts/", content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
+        f"/api/v1/contests/{contest.slug}/attempts/",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert_api_503(response)
 
