@@ -17,7 +17,8 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.policy = "; ".join(
-            f"{directive} {' '.join(sources)}".strip() for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
+            f"{directive} {' '.join(sources)}".strip()
+            for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
         )
         self.exempt = tuple(settings.CSP_EXEMPT_PATHS)
 
@@ -26,3 +27,16 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith(self.exempt):
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+def admin_logout_view():
+    """Wagtail's admin logout, POST only.
+
+    Wagtail's view answers a GET with 405 but still deletes the session cookie, so an
+    ``<img src="/admin/logout/">`` on any page would log an editor out. Mounted at the same
+    path, before Wagtail's admin URLs (elearning/urls.py).
+    """
+    from django.views.decorators.http import require_POST
+    from wagtail.admin.views.account import LogoutView
+
+    return require_POST(LogoutView.as_view())

@@ -7,8 +7,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from elearning.api.errors import not_found_json
+from elearning.security import admin_logout_view
 
 urlpatterns = [
+    path("admin/logout/", admin_logout_view(), name="wagtailadmin_logout"),  # POST only (elearning.security)
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("elearning.accounts.urls")),
