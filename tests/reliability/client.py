@@ -76,3 +76,25 @@ def answers_by_attempt(snapshot):
     for row in snapshot["answers"]:
         stored.setdefault(row["attempt_id"], {})[row["question_id"]] = row["choices"]
     return stored
+
+
+def api_boards(base, contest, limit=500):
+    """The round and contest boards as the API serves them (Redis when it is up)."""
+    slug = contest["slug"]
+    round_ = http_json(
+        "GET", f"{base}/api/v1/contests/{slug}/leaderboard/?round={contest['round_number']}&limit={limit}"
+    )
+    whole = http_json("GET", f"{base}/api/v1/contests/{slug}/leaderboard/?limit={limit}")
+    assert round_[0] == 200 and whole[0] == 200, (round_[0], whole[0])
+    return {
+        "round": {"total": round_[1]["total"], "results": round_[1]["results"]},
+        "contest": {"total": whole[1]["total"], "results": whole[1]["results"]},
+    }
+
+
+def redis_has_boards(stack, contest):
+    """Whether Redis holds built round and contest boards for this contest (production prefix ``lb:``)."""
+    redis = stack.redis.client(stack.redis_db)
+    return bool(redis.exists(f"lb:r:{contest['round_id']}:meta")) and bool(
+        redis.exists(f"lb:c:{contest['contest_id']}:meta")
+    )
