@@ -4,6 +4,7 @@ from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from courses.models import OnlineServiceLevel, Procedure, ProcedureField, ProcedureLevel
@@ -14,7 +15,7 @@ PER_PAGE = 20
 class ProcedureFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     field = forms.ChoiceField(
-        label=_("Field"), required=False, choices=[("", _("All fields")), *ProcedureField.choices]
+        label=pgettext_lazy("procedure", "Field"), required=False, choices=[("", _("All fields")), *ProcedureField.choices]
     )
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All levels")), *ProcedureLevel.choices]

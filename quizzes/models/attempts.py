@@ -2,13 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from elearning.models.profiles import ProfileKind
 
 
 class AttemptState(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
-    SUBMITTED = "submitted", _("Submitted")
+    # Contexts keep these apart from Wagtail's workflow states of the same English words.
+    IN_PROGRESS = "in_progress", pgettext_lazy("attempt", "In progress")
+    SUBMITTED = "submitted", pgettext_lazy("attempt", "Submitted")
     EXPIRED = "expired", _("Expired")
 
 
