@@ -22,6 +22,7 @@ from quizzes.services import attempts as attempt_service
 from tests.factories.courses import EnrolmentFactory, ProcedureFactory, make_course
 from tests.factories.elearning import LegalDocumentFactory, OfficialFactory, ProfileFactory, user_with_role
 from tests.factories.news import CustomImageFactory, NewsIndexPageFactory, NewsPageFactory
+from tests.factories.quizzes import home_page
 from tests.factories.results import closed_contest, graded_attempt, questions_of
 
 ROLES = ("anonymous", "learner", "participant", "trainer", "other_trainer", "reviewer", "organizer")
@@ -42,6 +43,9 @@ class World:
 
 def build_world():
     world = World()
+    home_page()  # (a transactional test flushed the ones the migrations made)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     learner_profile = OfficialFactory(full_name="Lê Thị Học Viên")
     learner_profile.user.groups.add(*_groups(roles.LEARNER))
     participant_profile = ProfileFactory(full_name="Trần Văn Dự Thi")
