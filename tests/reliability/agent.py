@@ -64,14 +64,18 @@ def setup(payload):
     from elearning.models import Profile
     from quizzes.models import Choice
     from tests.factories.elearning import UnitFactory
-    from tests.factories.quizzes import make_contest
+    from tests.factories.quizzes import QuestionBankFactory, make_contest
 
     prefix = int(payload["prefix"])
     count = int(payload.get("participants", 10))
     now = timezone.now()
     closes_at = now + timedelta(seconds=float(payload.get("closes_in", 7 * 24 * 3600)))
     with transaction.atomic():
+        # Factory sequences restart in every agent process: name what must be unique.
         contest = make_contest(
+            bank=QuestionBankFactory(slug=f"reliab-{prefix:03d}", title=f"Ngân hàng thử tải {prefix:03d}"),
+            slug=f"reliab-{prefix:03d}",
+            title=f"Cuộc thi thử độ tin cậy {prefix:03d}",
             questions=int(payload.get("questions", 12)),
             rounds=[{"opens_at": now - timedelta(hours=1), "closes_at": closes_at}],
             questions_per_attempt=int(payload.get("per_attempt", 10)),

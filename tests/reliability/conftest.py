@@ -83,6 +83,8 @@ def stack(reliability_settings):
     if reason:
         pytest.skip(reason)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old_log in ARTIFACTS.glob("gunicorn-*.log"):
+        old_log.unlink()
     postgres = harness.PostgresCluster(fsync=reliability_settings["fsync"])
     redis = harness.RedisServer()
     gunicorn = None
