@@ -309,3 +309,41 @@ def test_closing_a_round_is_written_to_the_audit_log(world):
     assert entry.data["round"] == 1
     assert entry.data["participants"] == 1
     assert entry.label and entry.message  # registered action: Site history shows it by name
+
+
+def log_actions(contest):
+    return list(
+        PageLogEntry.objects.filter(page=contest, action__startswith="quizzes.")
+        .order_by("timestamp", "pk")
+        .values_list("action", "user_id")
+    )
+
+
+def test_every_organizer_action_on_the_results_screen_is_audited(world):
+    """Close a round, draft and confirm prizes, export: each leaves an entry naming who did it."""
+    from quizzes.models import PrizeRule
+    from tests.security.test_access_matrix import csrf_client
+
+    organizer = world.users["organizer"]
+    contest = world.contest
+    PrizeRule.objects.create(contest=contest, level="first", count=1)
+    client = csrf_client(organizer)
+    token = {"csrfmiddlewaretoken": client.token}
+    client.post(reverse("quizzes_results:close_round", args=[contest.pk, 1]), token)
+    client.post(reverse("quizzes_results:draft_prizes", args=[contest.pk]), token)
+    prizes_page = client.get(reverse("quizzes_results:prizes", args=[contest.pk])).content.decode()
+    fingerprint = re.search(r'name="draft" value="([^"]+)"', prizes_page)
+    assert fingerprint, "the prize draft to confirm"
+    client.post(reverse("quizzes_results:confirm_prizes", args=[contest.pk]), {**token, "draft": fingerprint[1]})
+    export = client.get(reverse("quizzes_results:export", args=[contest.pk, "round"]), {"round": 1})
+    assert export.status_code == 200
+    actions = log_actions(contest)
+    assert ("quizzes.close_round", organizer.pk) in actions
+    assert ("quizzes.draft_prizes", organizer.pk) in actions
+    assert ("quizzes.export", organizer.pk) in actions
+    assert ("quizzes.confirm_prizes", organizer.pk) in actions
+    # A refused attempt (a trainer) leaves the round alone and writes nothing.
+    before = len(log_actions(contest))
+    trainer = csrf_client(world.users["trainer"])
+    trainer.post(reverse("quizzes_results:close_round", args=[contest.pk, 2]), {"csrfmiddlewaretoken": trainer.token})
+    assert len(log_actions(contest)) == before
