@@ -80,6 +80,11 @@
         mark(questionId, "saved");
         return "ok";
       }
+      if (response.status === 429 || response.status >= 500) {
+        // busy or briefly unavailable (503 while the database restarts): keep it, send it again later
+        mark(questionId, "pending");
+        return "offline";
+      }
       if (response.status === 409 || response.status === 404) {
         // finished or past the deadline: the server decides; show the result
         delete state.pending[questionId];

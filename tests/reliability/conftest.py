@@ -22,7 +22,7 @@ PROFILES = {
     "ci": {"offline_seconds": 8, "load_participants": 40, "load_window": 8, "workers": 3, "fsync": False},
     "soak": {"offline_seconds": 60, "load_participants": 1500, "load_window": 120, "workers": 5, "fsync": True},
 }
-ARTIFACTS = harness.ROOT / "artifacts" / "reliability"
+ARTIFACTS = harness.ARTIFACTS
 DATABASE = "cchc_reliab"
 
 
@@ -138,3 +138,10 @@ def alive(stack):
         stack.redis.start()
     harness.wait_for(lambda: len(stack.gunicorn.workers()) == stack.gunicorn.workers_wanted, 30, what="workers")
     return stack
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from .browser import launch_chromium
+
+    yield from launch_chromium()

@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "reliability"  # logs, screenshots, figures (ignored by git)
 VENV_BIN = Path(sys.executable).parent
 SERVER_SETTINGS = "tests.reliability.server_settings"
 SECRET_KEY = "reliability-only-" + "k" * 48  # loopback test servers only

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from .browser import Taker
 from .client import answers_by_attempt, participants
 from .harness import http_json, wait_for
 
@@ -100,3 +101,26 @@ def test_contest_survives_a_database_restart(alive, figures, mode):
         "acknowledged_answers": sum(len(p.acknowledged) for p in people),
         "lost_answers": 0,
     }
+
+
+def test_an_answer_given_in_the_browser_while_the_database_restarts_is_kept_and_sent(alive, chromium):
+    """The page gets a 503 for it: it keeps the answer and sends it again itself, it does not drop it."""
+    stack = alive
+    contest = stack.contest(participants=1, questions=8, per_attempt=5, time_limit=900)
+    taker = Taker(chromium, stack.base, contest)
+    try:
+        taker.log_in_and_start()
+        before = taker.choose(0)
+        taker.wait_saved(before)
+        stack.postgres.stop("fast")
+        try:
+            during = taker.choose(1)
+            taker.page.locator(f"#question-{during} .save-state[data-state=pending]").wait_for(timeout=10_000)
+            taker.shot("answer-during-database-restart")
+        finally:
+            stack.postgres.start()
+        taker.wait_saved(during, timeout=25_000)  # the page's own retry, once the database is back
+    finally:
+        taker.context.close()
+    stored = answers_by_attempt(stack.snapshot(contest))
+    assert set(stored[taker.attempt_id]) == {before, during}
