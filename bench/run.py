@@ -56,8 +56,8 @@ SETTINGS = {
         "rank_users": 2_000,
         "rush": 1_500,
         "rush_window": 18,
-        "seconds": 4,
-        "runs": 3,
+        "seconds": 3,
+        "runs": 2,
         "sqlite_participants": 100_000,
         "sqlite_seconds": 3,
         "sqlite_runs": 2,
@@ -71,7 +71,7 @@ SETTINGS = {
         "rank_users": 5_000,
         "rush": 5_000,
         "rush_window": 60,
-        "seconds": 5,
+        "seconds": 4,
         "runs": 3,
         "sqlite_participants": 1_000_000,
         "sqlite_seconds": 3,
@@ -387,20 +387,31 @@ def fallback_load(url, script, args, connections, seconds):
     return {**data, "non_2xx": data["errors"]}
 
 
-def scenario(results, key, url, script=None, args=(), connections=16, runs=None, seconds=None, before=None):
+def _load_once(url, script, args, connections, seconds):
+    if have_wrk():
+        return wrk(url, script, args, connections, seconds)
+    if script in (None, "token_get.lua"):
+        return fallback_load(url, script, args, connections, seconds)
+    return None
+
+
+def scenario(results, key, url, script=None, args=(), connections=16, runs=None, seconds=None, before=None, pair=None):
+    """``runs`` wrk runs of ``seconds``; with ``pair=(url, label)`` each run is preceded by a run of that
+    baseline at the same connection count, and the ratio is the median of the per-pair ratios (robust to
+    the load of other people's work drifting during the benchmark)."""
     runs = runs or SETTINGS["runs"]
     seconds = seconds or SETTINGS["seconds"]
-    samples = []
+    samples, baselines = [], []
     for n in range(runs):
         if before:
             before(n)
-        if have_wrk():
-            samples.append(wrk(url, script, args(n) if callable(args) else args, connections, seconds))
-        elif script in (None, "token_get.lua"):
-            samples.append(fallback_load(url, script, args, connections, seconds))
-        else:
+        if pair:
+            baselines.append(_load_once(pair[0], None, (), connections, seconds))
+        sample = _load_once(url, script, args(n) if callable(args) else args, connections, seconds)
+        if sample is None:
             log(f"{key}: skipped (needs wrk)")
             return None
+        samples.append(sample)
     rps = [s["rps"] for s in samples]
     p99 = [s["p99_ms"] for s in samples]
     entry = {
@@ -419,10 +430,19 @@ def scenario(results, key, url, script=None, args=(), connections=16, runs=None,
         "requests": sum(s["requests"] for s in samples),
         "samples": samples,
     }
+    if pair and all(baselines):
+        ratios = [s["rps"] / b["rps"] for s, b in zip(samples, baselines, strict=True)]
+        entry.update(
+            baseline=pair[1],
+            baseline_rps=[round(b["rps"], 1) for b in baselines],
+            ratios=[round(r, 4) for r in ratios],
+            ratio_median=statistics.median(ratios),
+        )
     results[key] = entry
+    ratio = f", {100 * entry['ratio_median']:.0f} % of {pair[1]}" if "ratio_median" in entry else ""
     log(
         f"  {key}: {entry['rps_median']:.0f} req/s ({entry['rps_min']:.0f}–{entry['rps_max']:.0f}), "
-        f"p99 {entry['p99_ms_median']:.1f} ms, errors {entry['errors']}"
+        f"p99 {entry['p99_ms_median']:.1f} ms, errors {entry['errors']}{ratio}"
     )
     return entry
 
@@ -519,7 +539,6 @@ def inprocess(mode, url, pools, redis_url=None, extra=(), timeout=1800):
 
 # -- one engine ----------------------------------------------------------------------------------------------
 def bench_engine(engine, template_url, pools):
-    seconds_scale = 1.0
     runs = SETTINGS["runs"] if engine == "pg" else SETTINGS["sqlite_runs"]
     seconds = SETTINGS["seconds"] if engine == "pg" else SETTINGS["sqlite_seconds"]
     redis_url = REDIS if engine == "pg" else None
@@ -534,35 +553,33 @@ def bench_engine(engine, template_url, pools):
         out["boards_loaded"] = {"seconds": round(time.monotonic() - started, 1), "keys": loaded}
         log(f"  Redis boards filled by the bench loader in {out['boards_loaded']['seconds']} s")
 
-    def load(key, path, script=None, args=(), connections=16, before=None, n=None, s=None):
+    def load(key, path, script=None, args=(), connections=16, before=None, n=None, s=None, pair=None):
+        pair_url = None
+        if pair and baseline_server:
+            label = f"baseline {pair}" + (" c64" if connections == 64 else "")
+            pair_url = (baseline_server.base + ("/hello/" if pair == "hello" else "/select-insert/"), label)
         return scenario(
-            w,
-            key,
-            server.base + path,
-            script,
-            args,
-            connections,
-            n or runs,
-            int((s or seconds) * seconds_scale),
-            before,
+            w, key, server.base + path, script, args, connections, n or runs, s or seconds, before, pair_url
         )
 
-    # Baselines on the same database, same gunicorn settings.
-    server = Server(f"baseline-{engine}", "bench.baseline.wsgi:application", PORT + 1, app_env(url)).start("/hello/")
-    try:
-        log(f"{engine}: baseline")
-        load("baseline hello", "/hello/")
-        load("baseline select+insert", "/select-insert/")
-        load("baseline select+insert c64", "/select-insert/", connections=64)
-    finally:
-        server.stop()
+    # Reference: the same hello view with Django's default middleware (a restart with other settings).
     server = Server(
         f"baseline-mw-{engine}", "bench.baseline.wsgi:application", PORT + 1, app_env(url, BASELINE_MIDDLEWARE="1")
     ).start("/hello/")
+    baseline_server = None
     try:
         load("baseline hello (default middleware)", "/hello/")
     finally:
         server.stop()
+    # The baselines on the same database, same gunicorn settings; kept running next to the app so that
+    # every scenario is paired with a baseline run just before it.
+    baseline_server = server = Server(
+        f"baseline-{engine}", "bench.baseline.wsgi:application", PORT + 1, app_env(url)
+    ).start("/hello/")
+    log(f"{engine}: baseline")
+    load("baseline hello", "/hello/")
+    load("baseline select+insert", "/select-insert/")
+    load("baseline select+insert c64", "/select-insert/", connections=64)
 
     sessions = inprocess("sessions", url, pools, redis_url, ["--count", "20"])
     session_file = RESULTS / f"sessions-{engine}.txt"
@@ -578,12 +595,12 @@ def bench_engine(engine, template_url, pools):
     try:
         log(f"{engine}: contest API reads")
         board = f"/api/v1/contests/{SLUG}/leaderboard/?round=1"
-        load("API leaderboard round top-50", board)
-        load("API leaderboard contest top-50", f"/api/v1/contests/{SLUG}/leaderboard/")
-        load("API unit board", f"/api/v1/contests/{SLUG}/leaderboard/?round=1&scope=unit")
+        load("API leaderboard round top-50", board, pair="hello")
+        load("API leaderboard contest top-50", f"/api/v1/contests/{SLUG}/leaderboard/", pair="hello")
+        load("API unit board", f"/api/v1/contests/{SLUG}/leaderboard/?round=1&scope=unit", pair="hello")
         me_path = f"/api/v1/contests/{SLUG}/leaderboard/me/?round=1"
-        load("API my rank (round)", me_path, "token_get.lua", [pools / "rank.tsv", me_path])
-        load("API contest detail", f"/api/v1/contests/{SLUG}/")
+        load("API my rank (round)", me_path, "token_get.lua", [pools / "rank.tsv", me_path], pair="hello")
+        load("API contest detail", f"/api/v1/contests/{SLUG}/", pair="hello")
         log(f"{engine}: pages")
         for label, path in (
             ("page home (anonymous)", "/"),
@@ -592,14 +609,14 @@ def bench_engine(engine, template_url, pools):
             ("page contest (anonymous)", f"/cuoc-thi/{SLUG}/"),
             ("page contest leaderboard (anonymous)", f"/cuoc-thi/{SLUG}/leaderboard/"),
         ):
-            load(label, path)
+            load(label, path, pair="hello")
         if lesson_path:
-            load("page lesson (logged-in learner)", lesson_path, "session_get.lua", [session_file])
+            load("page lesson (logged-in learner)", lesson_path, "session_get.lua", [session_file], pair="hello")
 
         log(f"{engine}: contest API writes")
         refresh_pool(url, pools)
-        load("API autosave", "/", "autosave.lua", [inprogress, usable])
-        load("API autosave c64", "/", "autosave.lua", [inprogress, usable], connections=64)
+        load("API autosave", "/", "autosave.lua", [inprogress, usable], pair="select+insert")
+        load("API autosave c64", "/", "autosave.lua", [inprogress, usable], connections=64, pair="select+insert")
         # Submit: each run takes a fresh slice of the pool (a repeat submit is the cheap path).
         slices = iter(_slices(usable, 2 * runs + (2 if engine == "pg" else 0)))
         refresh_pool(url, pools)
@@ -610,8 +627,8 @@ def bench_engine(engine, template_url, pools):
             taken.append((first, last))
             return [inprogress, first, last, 2]
 
-        load("API submit", "/", "submit.lua", submit_args)
-        load("API submit c64", "/", "submit.lua", submit_args, connections=64)
+        load("API submit", "/", "submit.lua", submit_args, pair="select+insert")
+        load("API submit c64", "/", "submit.lua", submit_args, connections=64, pair="select+insert")
         first_id = meta["inprogress_attempts"][0]
         graded = inprocess(
             "graded", url, pools, redis_url, ["--range", first_id + taken[0][0] - 1, first_id + taken[-1][1] - 1]
@@ -681,6 +698,7 @@ def bench_engine(engine, template_url, pools):
             log(f"  consistency: {len(out['consistency']['problems'])} problems")
     finally:
         server.stop()
+        baseline_server.stop()
 
     log(f"{engine}: in-process server times")
     refresh_pool(url, pools)
@@ -707,7 +725,7 @@ def time_rebuild(url, redis_url):
     log(f"pg: rebuild_leaderboards (stopped after {cap} s)")
     started = time.monotonic()
     process = subprocess.Popen(
-        command, env=app_env(url, redis_url), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        command, env=app_env(url, redis_url, PYTHONUNBUFFERED="1"), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )  # fmt: skip
     finished = True
@@ -765,7 +783,9 @@ def machine():
          "wagtail.__version__, rest_framework.__version__, gunicorn.__version__, psycopg.__version__, redis.__version__)"],
     ).stdout.split()  # fmt: skip
     info.update(zip(["django", "wagtail", "drf", "gunicorn", "psycopg", "redis_py"], versions, strict=False))
-    info["wrk"] = sh(["wrk", "-v"], check=False).stdout.split("\n")[0][:40] if have_wrk() else "missing (Python client)"
+    info["wrk"] = (
+        " ".join(sh(["wrk", "-v"], check=False).stdout.split()[:2]) if have_wrk() else "missing (Python client)"
+    )
     try:
         info["postgresql"] = pg_admin("SELECT version()")[0][0].split(" on ")[0]
         info["pg_settings"] = {

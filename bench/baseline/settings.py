@@ -26,7 +26,7 @@ else:
     MIDDLEWARE = []
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "sqlite:///bench-baseline.sqlite3"), conn_max_age=600, conn_health_checks=True
+        os.environ.get("DATABASE_URL", "sqlite:///:memory:"), conn_max_age=600, conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
