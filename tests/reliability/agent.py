@@ -150,17 +150,19 @@ def snapshot(payload):
     ]
     answers = [
         {"attempt_id": attempt_id, "question_id": question_id, "choices": choices, "saved_at": saved_at.isoformat()}
-        for attempt_id, question_id, choices, saved_at in Answer.objects.filter(
-            attempt__contest_id=contest_id
-        ).values_list("attempt_id", "question_id", "choice_ids", "saved_at")
+        for attempt_id, question_id, choices, saved_at in Answer.objects.filter(attempt__contest_id=contest_id)
+        .order_by("attempt_id", "question_id")
+        .values_list("attempt_id", "question_id", "choice_ids", "saved_at")
     ]
     standings = list(
-        Standing.objects.filter(round__contest_id=contest_id).values("user_id", "attempt_id", "score", "duration_ms")
+        Standing.objects.filter(round__contest_id=contest_id)
+        .order_by("user_id")
+        .values("user_id", "attempt_id", "score", "duration_ms")
     )
     units = list(
-        UnitStanding.objects.filter(contest_id=contest_id, round__isnull=False).values(
-            "unit_id", "participants", "score_sum"
-        )
+        UnitStanding.objects.filter(contest_id=contest_id, round__isnull=False)
+        .order_by("unit_id")
+        .values("unit_id", "participants", "score_sum")
     )
     return {
         "attempts": attempts,
