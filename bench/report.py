@@ -37,7 +37,9 @@ def ratio(engine, key):
 
 
 def _pct(value):
-    return "–" if value is None else f"{100 * value:.0f} %"
+    if value is None:
+        return "–"
+    return f"{100 * value:.1f} %" if value < 0.1 else f"{100 * value:.0f} %"
 
 
 def _verdict(ok, detail=""):
@@ -203,7 +205,9 @@ def render(results):
     out += ["", "### Throughput (wrk), ratio to the baseline of the same run", ""]
     rows = []
     keys = list(pg.get("wrk", {}))
-    for key in keys + [k for k in lite.get("wrk", {}) if k not in keys]:
+    keys += [k for k in lite.get("wrk", {}) if k not in keys]
+    keys.sort(key=lambda k: not k.startswith("baseline"))  # baselines first, otherwise run order
+    for key in keys:
         a, b = pg.get("wrk", {}).get(key), lite.get("wrk", {}).get(key)
 
         def cell(e):
@@ -385,6 +389,7 @@ def write_report(results, benchmarks_path, summary_path=None):
         for engine in ("pg", "sqlite"):
             for entry in slim.get(engine, {}).get("wrk", {}).values():
                 entry.pop("samples", None)
+                entry.pop("baseline_samples", None)
             slim.get(engine, {}).get("inprocess", {}).pop("profiles", None)
         Path(summary_path).parent.mkdir(parents=True, exist_ok=True)
         Path(summary_path).write_text(json.dumps(slim, indent=1) + "\n")

@@ -78,7 +78,7 @@ SETTINGS = {
         "sqlite_runs": 2,
         "inprocess_n": 500,
         "profile_seconds": 6,
-        "rebuild_cap": 120,
+        "rebuild_cap": 90,
     },
 }[MODE]
 UNITS = 200
@@ -387,6 +387,45 @@ def fallback_load(url, script, args, connections, seconds):
     return {**data, "non_2xx": data["errors"]}
 
 
+def summarise_samples(url, samples, connections, seconds):
+    rps = [s["rps"] for s in samples]
+    p99 = [s["p99_ms"] for s in samples]
+    return {
+        "url": url,
+        "connections": connections,
+        "runs": len(samples),
+        "seconds": seconds,
+        "rps_median": statistics.median(rps),
+        "rps_min": min(rps),
+        "rps_max": max(rps),
+        "p50_ms_median": statistics.median(s["p50_ms"] for s in samples),
+        "p99_ms_median": statistics.median(p99),
+        "p99_ms_max": max(p99),
+        "errors": sum(s["errors"] for s in samples),
+        "non_2xx": sum(s["non_2xx"] for s in samples),
+        "requests": sum(s["requests"] for s in samples),
+        "samples": samples,
+    }
+
+
+def baselines_from_pairs(results):
+    """The baseline rows: every baseline run made next to a scenario, pooled by baseline and connections."""
+    pooled = {}
+    for entry in list(results.values()):
+        label = entry.get("baseline")
+        if label:
+            pooled.setdefault(label, (entry, []))[1].extend(entry["baseline_samples"])
+    for label, (entry, samples) in pooled.items():
+        url = (
+            entry["url"].rsplit(":", 1)[0]
+            + ":"
+            + str(PORT + 1)
+            + ("/hello/" if "hello" in label else "/select-insert/")
+        )
+        results[label] = summarise_samples(url, samples, entry["connections"], entry["seconds"])
+        log(f"  {label}: {results[label]['rps_median']:.0f} req/s over {len(samples)} runs paired with scenarios")
+
+
 def _load_once(url, script, args, connections, seconds):
     if have_wrk():
         return wrk(url, script, args, connections, seconds)
@@ -412,27 +451,11 @@ def scenario(results, key, url, script=None, args=(), connections=16, runs=None,
             log(f"{key}: skipped (needs wrk)")
             return None
         samples.append(sample)
-    rps = [s["rps"] for s in samples]
-    p99 = [s["p99_ms"] for s in samples]
-    entry = {
-        "url": url,
-        "connections": connections,
-        "runs": runs,
-        "seconds": seconds,
-        "rps_median": statistics.median(rps),
-        "rps_min": min(rps),
-        "rps_max": max(rps),
-        "p50_ms_median": statistics.median(s["p50_ms"] for s in samples),
-        "p99_ms_median": statistics.median(p99),
-        "p99_ms_max": max(p99),
-        "errors": sum(s["errors"] for s in samples),
-        "non_2xx": sum(s["non_2xx"] for s in samples),
-        "requests": sum(s["requests"] for s in samples),
-        "samples": samples,
-    }
+    entry = summarise_samples(url, samples, connections, seconds)
     if pair and all(baselines):
         ratios = [s["rps"] / b["rps"] for s, b in zip(samples, baselines, strict=True)]
         entry.update(
+            baseline_samples=baselines,
             baseline=pair[1],
             baseline_rps=[round(b["rps"], 1) for b in baselines],
             ratios=[round(r, 4) for r in ratios],
@@ -576,10 +599,7 @@ def bench_engine(engine, template_url, pools):
     baseline_server = server = Server(
         f"baseline-{engine}", "bench.baseline.wsgi:application", PORT + 1, app_env(url)
     ).start("/hello/")
-    log(f"{engine}: baseline")
-    load("baseline hello", "/hello/")
-    load("baseline select+insert", "/select-insert/")
-    load("baseline select+insert c64", "/select-insert/", connections=64)
+    log(f"{engine}: baselines run paired with each scenario below")
 
     sessions = inprocess("sessions", url, pools, redis_url, ["--count", "20"])
     session_file = RESULTS / f"sessions-{engine}.txt"
@@ -634,6 +654,7 @@ def bench_engine(engine, template_url, pools):
             "graded", url, pools, redis_url, ["--range", first_id + taken[0][0] - 1, first_id + taken[-1][1] - 1]
         )
         submits = w["API submit"]["requests"] + w["API submit c64"]["requests"]
+        baselines_from_pairs(w)
         out["submit_graded"] = {"requests": submits, "graded": graded["graded"], "slice_total": graded["total"]}
         log(f"  submits: {submits} requests, {graded['graded']} attempts graded in the slices used")
 
@@ -672,7 +693,7 @@ def bench_engine(engine, template_url, pools):
                 users,
                 SETTINGS["rush_window"],
                 64,
-                cap=SETTINGS["rush_window"] * (3 if engine == "pg" else 2),
+                cap=SETTINGS["rush_window"] * (2 if engine == "pg" else 1.5),
             )
         )
         rush_file = RESULTS / f"rush-{MODE}-{engine}.json"
@@ -703,7 +724,12 @@ def bench_engine(engine, template_url, pools):
     log(f"{engine}: in-process server times")
     refresh_pool(url, pools)
     out["inprocess"] = inprocess(
-        "measure", url, pools, redis_url, ["--n", SETTINGS["inprocess_n"]] + (["--profile"] if engine == "pg" else [])
+        "measure",
+        url,
+        pools,
+        redis_url,
+        ["--n", SETTINGS["inprocess_n"] if engine == "pg" else min(200, SETTINGS["inprocess_n"])]
+        + (["--profile"] if engine == "pg" else []),
     )
     if redis_url:
         out.update(time_rebuild(url, redis_url))
