@@ -27,7 +27,6 @@ from tests.factories.quizzes import home_page
 from tests.factories.results import closed_contest, graded_attempt, questions_of
 
 ROLES = ("anonymous", "learner", "participant", "trainer", "other_trainer", "reviewer", "organizer")
-ADMIN_ROLES = ("trainer", "other_trainer", "reviewer", "organizer")
 
 
 @dataclass

@@ -31,10 +31,6 @@ class Route:
     module: str  # the view's module
 
     @property
-    def is_wagtail_builtin(self):
-        return self.module.startswith("wagtail.") or self.module.startswith("django.contrib.auth")
-
-    @property
     def is_admin(self):
         return self.pattern.startswith("admin/")
 
