@@ -42,12 +42,19 @@ class Taker:
         self.page = self.context.new_page()
 
     def log_in_and_start(self):
+        self.log_in()
+        self.start()
+
+    def log_in(self):
         page = self.page
         page.goto(f"{self.base}/accounts/login/")
         page.fill("input[name=username]", self.entry["phone"])
         page.fill("input[name=password]", self.contest["password"])
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
+
+    def start(self):
+        page = self.page
         page.goto(self.base + self.contest["url"])
         page.locator('form[action$="/start/"] button[type=submit]').click()
         page.wait_for_url("**/contest/attempts/*/")

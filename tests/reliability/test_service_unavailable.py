@@ -67,7 +67,7 @@ def test_a_page_answers_a_friendly_503_in_vietnamese(client, monkeypatch):
     assert "Content-Security-Policy" in response  # still inside the security middleware
     html = response.content.decode()
     assert "<h1>Tạm thời gián đoạn</h1>" in html
-    assert "không được cộng thêm" in html  # the time limit of an attempt is not extended
+    assert "không được kéo dài thêm" in html  # the time limit of an attempt is not extended
 
 
 def test_the_page_follows_the_chosen_language(client, monkeypatch):
