@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format check bench clean
+.PHONY: help venv run test lint format check bench soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ format: venv ## ruff format + autofix
 bench: venv ## Benchmarks against gunicorn + PostgreSQL/Redis and SQLite; writes BENCHMARKS.md (BENCH_QUICK=1: short)
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y -q wrk >/dev/null 2>&1 || echo "wrk not installed: bench/run.py falls back to its Python client"
 	$(PY) bench/run.py
+
+soak: venv ## Reliability suite, heavy: faults, a minute offline, a 1,500-person deadline rush; writes BENCHMARKS.md
+	RELIABILITY_PROFILE=soak RELIABILITY_WRITE_BENCHMARKS=1 $(VENV)/bin/pytest tests/reliability -m reliability
 
 clean: ## Remove the virtualenv and the local database
 	rm -rf $(VENV) db.sqlite3 staticfiles
