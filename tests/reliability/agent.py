@@ -7,7 +7,7 @@ HTTP and asks this agent to set data up and to read back what the database holds
 
 Commands: ``migrate``; ``setup`` (a contest and its participants with API tokens, created in
 bulk); ``snapshot`` (attempts, answers, standings of a contest); ``boards`` (the leaderboards
-as SQL computes them); ``close_expired``; ``counts`` (row counts of the main tables).
+as SQL computes them); ``close_expired``; ``close_round``; ``counts`` (row counts of the main tables).
 """
 
 import json
@@ -193,6 +193,16 @@ def close_expired(_payload):
     return {"graded": close_expired_attempts()}
 
 
+def close_round(payload):
+    """``manage.py close_round SLUG N``: grade what is left, store the final ranking."""
+    from django.core.management import call_command
+
+    from quizzes.models import FinalStanding
+
+    call_command("close_round", payload["slug"], payload["round_number"], verbosity=0)
+    return {"final_standings": FinalStanding.objects.filter(round_id=payload["round_id"], group="").count()}
+
+
 def counts(_payload):
     from django.db import connection
 
@@ -210,6 +220,7 @@ COMMANDS = {
     "snapshot": snapshot,
     "boards": boards,
     "close_expired": close_expired,
+    "close_round": close_round,
     "counts": counts,
 }
 

@@ -1,15 +1,21 @@
 """The deadline rush against gunicorn + PostgreSQL + Redis (a small N in CI, a large one under
 ``make soak``): zero lost answers, zero 5xx, graded attempts = acknowledged submits, and the
-boards in Redis equal to SQL afterwards. Throughput and latency percentiles go to the figures."""
+boards in Redis equal to SQL afterwards; the round closes on the last of them and its final
+ranking holds everyone graded. Throughput and latency percentiles go to the figures."""
+
+import time
+from datetime import datetime
 
 import pytest
 
 from .client import answers_by_attempt, api_boards
+from .harness import http_json, wait_for
 from .load import rush
 
 pytestmark = pytest.mark.reliability
 TAIL_SECONDS = 3  # the last arrival comes this long before the round closes: the slowest run into it
 SETUP_SECONDS = 2  # between creating the contest and the first arrival
+GRACE_SECONDS = 2  # quizzes.services.clock.GRACE
 
 
 def test_deadline_rush_loses_nothing(alive, reliability_settings, figures):
@@ -54,6 +60,20 @@ def test_deadline_rush_loses_nothing(alive, reliability_settings, figures):
     assert len(graded) == len(snapshot["attempts"]), "every attempt graded by its own submit, none left in progress"
     assert sum(row["participants"] for row in snapshot["unit_standings"]) == len(snapshot["standings"])
     assert api_boards(stack.base, contest, limit=500) == stack.agent("boards", contest)
+
+    # The round closed under the rush: once the grace is over, the organizer's close_round.
+    closes_at = datetime.fromisoformat(contest["closes_at"]).timestamp()
+    time.sleep(max(0.0, closes_at + GRACE_SECONDS + 1 - time.time()))
+    final = stack.agent("close_round", contest)
+    assert final["final_standings"] == len(graded)
+
+    def final_board():  # other processes see the closed round within quizzes.services.lookup.TTL_SECONDS
+        status, board, _headers = http_json(
+            "GET", f"{stack.base}/api/v1/contests/{contest['slug']}/leaderboard/?round=1"
+        )
+        return board if status == 200 and board["final"] else None
+
+    assert wait_for(final_board, 15, interval=0.5, what="the final board")["total"] == len(graded)
 
     summary["lost_answers"] = lost
     summary["graded_attempts"] = len(graded)
