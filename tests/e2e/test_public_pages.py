@@ -116,6 +116,14 @@ def test_every_page_is_accessible_and_fits(live_server, page, audit, viewport_na
         if viewport_name == "phone":
             assert_fits_320(page, name)
 
+    # Printed, the certificate check and a procedure keep their content and drop the navigation.
+    for name in ("certificate", "procedure"):
+        page.goto(live_server.url + public[name])
+        page.emulate_media(media="print")
+        page.screenshot(path=str(ARTIFACTS / f"test_public_pages-{viewport_name}-print-{name}.png"), full_page=True)
+        assert not page.locator(".site-nav").is_visible() and page.locator("main h1").is_visible()
+        page.emulate_media(media="screen")
+
     log_in(page, live_server.url, learner.phone)
     for name, path in private.items():
         assert page.goto(live_server.url + path).status == 200, name
