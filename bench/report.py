@@ -42,6 +42,12 @@ def _pct(value):
     return f"{100 * value:.1f} %" if value < 0.1 else f"{100 * value:.0f} %"
 
 
+def _seconds(figures):
+    if not figures or figures.get("p50_ms") is None:
+        return "–"
+    return f"{figures['p50_ms'] / 1000:.1f} / {figures['p99_ms'] / 1000:.1f} s"
+
+
 def _verdict(ok, detail=""):
     if ok is None:
         return "not measured"
@@ -301,13 +307,12 @@ def render(results):
                     ("requests, throughput", f"{rush['requests']:,}, {rush['throughput_rps']} req/s"),
                     ("errors (HTTP)", f"{rush['errors']} {rush['error_samples'][:3] if rush['errors'] else ''}"),
                     ("cut off by the cap (not finished)", f"{rush.get('not_finished_by_cap', 0):,}"),
-                    ("waited for a place p50 / p99", f"{rush.get('waited_at_door', {}).get('p50_ms')} / "
-                     f"{rush.get('waited_at_door', {}).get('p99_ms')} ms"),
+                    ("waited for a place p50 / p99", _seconds(rush.get("waited_at_door", {}))),
                     ("latency p50 / p95 / p99 all requests",
                      f"{lat['all']['p50_ms']} / {lat['all']['p95_ms']} / {lat['all']['p99_ms']} ms"),
                     ("p99 start / autosave / submit",
                      f"{lat['start']['p99_ms']} / {lat['autosave']['p99_ms']} / {lat['submit']['p99_ms']} ms"),
-                    ("arrival to submitted p50 / p99", f"{rush['session']['p50_ms']} / {rush['session']['p99_ms']} ms"),
+                    ("arrival to submitted p50 / p99", _seconds(rush["session"])),
                     ("acknowledged answers / lost", f"{v.get('acknowledged_answers')} / {v.get('lost_answers')}"),
                     ("scores wrong / standings missing", f"{v.get('wrong_scores')} / {v.get('missing_standings')}"),
                     ("worker RSS before → after", f"{data.get('rss_before_rush_mb')} → {data.get('rss_after_rush_mb')} MB"),
@@ -355,21 +360,49 @@ def render(results):
     if any(profiles.values()):
         out += ["", "### Where the time goes: py-spy of one gunicorn worker under wrk load", ""]
         out.append(
-            "Share of samples (wall clock, idle included) whose stack contains the function (inclusive), "
-            "project and library frames; gunicorn/WSGI plumbing left out. Raw collapsed stacks in `bench/results/`."
+            "Share of samples whose stack contains the function (inclusive): the project's frames, then the "
+            "libraries' (gunicorn, WSGI and the middleware chain, which wrap every sample, left out), then the leaf "
+            "frames. `Connection.wait` / `_execute_send` (psycopg) and `_read_from_socket` (redis) are the worker "
+            "waiting on PostgreSQL and Redis. Raw collapsed stacks in `bench/results/`."
         )
         for key, prof in profiles.items():
             if not prof:
                 continue
             out += ["", f"**{key}** — {prof['samples']} samples", "", "```"]
+            out.append("-- project code (inclusive) --")
+            out += [f"{share:5.1f} %  {label}" for label, share in prof.get("project", [])]
+            out.append("-- libraries (inclusive) --")
             out += [f"{share:5.1f} %  {label}" for label, share in prof["inclusive"]]
             out.append("-- self (leaf) --")
             out += [f"{share:5.1f} %  {label}" for label, share in prof["self"][:8]]
             out.append("```")
+    tree = ip_pg.get("profiles") or {}
+    if tree:
+        out += ["", "### Where the time goes in-process: pyinstrument of 30 requests through the test client", ""]
+        out.append(
+            "The project's frames of each call tree (seconds for the 30 requests; middleware and framework frames "
+            "left out). Full trees in `bench/results/inprocess-measure-*.json`."
+        )
+        for label, text in tree.items():
+            out += ["", f"<details><summary>{label}</summary>", "", "```"]
+            out += project_lines(text)
+            out += ["```", "", "</details>"]
     findings = Path(__file__).with_name("findings.md")
     if findings.exists():
         out += ["", findings.read_text().strip()]
     return "\n".join(out) + "\n"
+
+
+def project_lines(text, limit=30):
+    keep = ("courses/", "elearning/models", "elearning/templatetags", "elearning/home", "quizzes/", "wagtail/views.py")
+    skip = ("middleware.py", "security.py", "inprocess.py")
+    lines = [
+        line.rstrip() for line in text.splitlines() if any(k in line for k in keep) and not any(k in line for k in skip)
+    ]
+    if not lines:
+        return []
+    indent = min(len(line) - len(line.lstrip(" |`-")) for line in lines)
+    return [line[indent:] for line in lines[:limit]]
 
 
 def write_report(results, benchmarks_path, summary_path=None):

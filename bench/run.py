@@ -78,7 +78,7 @@ SETTINGS = {
         "sqlite_runs": 2,
         "inprocess_n": 500,
         "profile_seconds": 6,
-        "rebuild_cap": 90,
+        "rebuild_cap": 60,
     },
 }[MODE]
 UNITS = 200
@@ -506,7 +506,7 @@ def _frame_label(frame):
     return f"{function} ({path})"
 
 
-def summarise_stacks(raw_path, top=18):
+def summarise_stacks(raw_path, top=12):
     inclusive, own, total = {}, {}, 0
     for line in raw_path.read_text().splitlines():
         stack, _sep, count = line.rpartition(" ")
@@ -522,30 +522,24 @@ def summarise_stacks(raw_path, top=18):
             own[frames[-1]] = own.get(frames[-1], 0) + count
 
     def interesting(label):
+        # The WSGI plumbing and the middleware chain wrap every sample: leave them out.
         skip = (
-            "gunicorn/",
-            "wsgi",
-            "<module>",
-            "run (",
-            "_run_once",
-            "handle (",
-            "handle_request",
-            "__call__ (django/core/handlers",
-        )
+            "gunicorn/", "wsgi", "<module>", "run (", "_run_once", "handle (", "handle_request", "django/core/handlers",
+            "Middleware", "middleware.py", "security.py", "deprecation.py", "csrf_exempt", "View.as_view",
+            "APIView.dispatch", "serve_chain", "check_view_restrictions",
+        )  # fmt: skip
         return not any(s in label for s in skip)
 
+    def project(label):
+        return any(part in label for part in ("(quizzes/", "(elearning/", "(courses/"))
+
+    ranked = sorted(inclusive.items(), key=lambda kv: -kv[1])
+    share = (lambda n: round(100 * n / total, 1)) if total else (lambda n: 0)
     return {
         "samples": total,
-        "inclusive": [
-            (label, round(100 * n / total, 1))
-            for label, n in sorted(inclusive.items(), key=lambda kv: -kv[1])
-            if interesting(label)
-        ][:top]
-        if total
-        else [],
-        "self": [(label, round(100 * n / total, 1)) for label, n in sorted(own.items(), key=lambda kv: -kv[1])][:12]
-        if total
-        else [],
+        "project": [(label, share(n)) for label, n in ranked if project(label) and interesting(label)][:16],
+        "inclusive": [(label, share(n)) for label, n in ranked if interesting(label) and not project(label)][:top],
+        "self": [(label, share(n)) for label, n in sorted(own.items(), key=lambda kv: -kv[1])][:12],
         "file": str(Path(raw_path).resolve().relative_to(ROOT)),
     }
 
@@ -693,7 +687,7 @@ def bench_engine(engine, template_url, pools):
                 users,
                 SETTINGS["rush_window"],
                 64,
-                cap=SETTINGS["rush_window"] * (2 if engine == "pg" else 1.5),
+                cap=SETTINGS["rush_window"] * 1.5,
             )
         )
         rush_file = RESULTS / f"rush-{MODE}-{engine}.json"
