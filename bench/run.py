@@ -8,7 +8,8 @@ database). Writes the "## Performance" section of BENCHMARKS.md and the raw resu
 bench/results/ (the summary of the last run also to bench/reports/).
 
 Environment:
-  BENCH_QUICK=1          100,000 standings, shorter runs (for development)
+  BENCH_QUICK=1          100,000 standings, shorter runs (for development); writes
+                         bench/results/BENCHMARKS-quick.md, not BENCHMARKS.md
   BENCH_SKIP_SQLITE=1    PostgreSQL + Redis only
   BENCH_REGENERATE=1     rebuild the data templates even if they match
   BENCH_PG               PostgreSQL server URL (default postgres://postgres@127.0.0.1:5432)
@@ -841,8 +842,10 @@ def main():
     (RESULTS / f"bench-{MODE}-{stamp}.json").write_text(json.dumps(results, indent=1, default=str))
     from bench.report import write_report
 
-    write_report(results, ROOT / "BENCHMARKS.md", BENCH / "reports" / f"latest-{MODE}.json")
-    log(f"done in {results['elapsed_s']} s; BENCHMARKS.md updated")
+    # Only a full run replaces the section of BENCHMARKS.md; a quick run writes its own copy.
+    target = ROOT / "BENCHMARKS.md" if MODE == "full" else RESULTS / "BENCHMARKS-quick.md"
+    write_report(results, target, BENCH / "reports" / f"latest-{MODE}.json")
+    log(f"done in {results['elapsed_s']} s; {target.relative_to(ROOT)} written")
 
 
 if __name__ == "__main__":
