@@ -42,6 +42,10 @@ def _pct(value):
     return f"{100 * value:.1f} %" if value < 0.1 else f"{100 * value:.0f} %"
 
 
+def _mb(sizes):
+    return ", ".join(f"{v} MB" for v in (sizes or {}).values()) or "–"
+
+
 def _seconds(figures):
     if not figures or figures.get("p50_ms") is None:
         return "–"
@@ -293,7 +297,7 @@ def render(results):
             f"{rush['window_s'] - 10} s of a {rush['window_s']} s window; at most {rush['concurrency_limit']} answer at "
             "once (each with one request in flight, so 64 connections), the others wait for a place; each starts "
             f"an attempt, autosaves 10 answers and submits, back to back, no think time (hard cap {rush['cap_s']} s, "
-            "after which nothing more is sent)."
+            "after which nothing more is sent; those cut off count as having waited until then)."
         )
         out.append("")
         lat = rush["latency"]
@@ -315,7 +319,8 @@ def render(results):
                     ("arrival to submitted p50 / p99", _seconds(rush["session"])),
                     ("acknowledged answers / lost", f"{v.get('acknowledged_answers')} / {v.get('lost_answers')}"),
                     ("scores wrong / standings missing", f"{v.get('wrong_scores')} / {v.get('missing_standings')}"),
-                    ("worker RSS before → after", f"{data.get('rss_before_rush_mb')} → {data.get('rss_after_rush_mb')} MB"),
+                    ("gunicorn workers' RSS before → after", f"{_mb(data.get('rss_before_rush_mb'))} → "
+                     f"{_mb(data.get('rss_after_rush_mb'))}"),
                 ],
             )
         )  # fmt: skip
@@ -335,6 +340,16 @@ def render(results):
             "`manage.py rebuild_leaderboards` against the bench's Redis db, timed at the end of the PostgreSQL run "
             f"(sampled by py-spy --nonblocking): {head}. " + "; ".join(pg["rebuild_output"])
         )
+        prof = pg.get("rebuild_profile")
+        if prof:
+            out += ["", f"py-spy of the command ({prof['samples']} samples):", "", "```"]
+            out.append("-- project code (inclusive) --")
+            out += [f"{share:5.1f} %  {label}" for label, share in prof.get("project", [])[:6]]
+            out.append("-- libraries (inclusive) --")
+            out += [f"{share:5.1f} %  {label}" for label, share in prof["inclusive"]]
+            out.append("-- self (leaf) --")
+            out += [f"{share:5.1f} %  {label}" for label, share in prof["self"][:8]]
+            out.append("```")
         loaded = pg.get("boards_loaded")
         if loaded:
             out.append("")
