@@ -166,3 +166,23 @@ class Traffic:
 @pytest.fixture
 def traffic(page):
     return Traffic(page)
+
+
+@pytest.fixture
+def baseline(transactional_db):
+    """What the data migrations create and a transactional test's flush removes: the home page
+    and default site, the root collection, the four roles and their permissions. Idempotent."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Collection
+
+    from elearning.roles import grant
+    from tests.factories.quizzes import home_page
+
+    home_page()
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+    importlib.import_module("elearning.migrations.0002_roles_and_home").create_roles(apps, None)
+    for migration in ("courses.migrations.0002_procedure_code_and_roles", "quizzes.migrations.0002_roles"):
+        grant(apps, importlib.import_module(migration).PERMISSIONS)

@@ -15,7 +15,7 @@ from tests.factories.courses import ProcedureFactory, make_course
 from tests.factories.elearning import user_with_role
 from tests.factories.spreadsheets import xlsx_bytes
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("baseline")]
 PASSWORD = "Mat-khau-2018"
 
 

@@ -12,7 +12,7 @@ from quizzes.models import Answer, Attempt
 from tests.factories.elearning import UnitFactory
 from tests.factories.quizzes import make_contest
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("baseline")]
 PASSWORD = "Mat-khau-2018"
 
 

@@ -11,7 +11,7 @@ from courses.models import Certificate, Enrolment
 from tests.factories.courses import make_course
 from tests.factories.elearning import OfficialFactory, UnitFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("baseline")]
 PASSWORD = "Mat-khau-2018"
 RIGHT, WRONG = "Mọi lúc, kể cả ngày nghỉ", "Chỉ thứ Bảy"  # the factory's knowledge check
 
