@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from courses.models import Certificate
 from elearning.models import Profile
+from quizzes.services.attempts import start_attempt
 from tests.e2e.conftest import ARTIFACTS, PAGE_BUDGET_BYTES, Traffic, serve_media
 from tests.factories.courses import (
     EnrolmentFactory,
@@ -66,6 +67,8 @@ def build_site():
         attempt = graded_attempt(
             learner, open_round, right=[q1, q2, q3], wrong=[q4], started_at=timezone.now() - timedelta(minutes=5)
         )
+        closed = graded_attempt(learner, contest.rounds.get(number=1), right=[q1, q2], wrong=[q3, q4])
+    running, _created = start_attempt(learner.user, contest)
 
     public = {
         "home": "/",
@@ -88,6 +91,8 @@ def build_site():
         "my-learning": "/learn/",
         "course-done": course.url,
         "result": f"/contest/attempts/{attempt.pk}/result/",
+        "review": f"/contest/attempts/{closed.pk}/review/",  # round 1 is closed: answers may be reviewed
+        "runner": f"/contest/attempts/{running.pk}/",
     }
     return public, private, learner
 
