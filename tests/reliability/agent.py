@@ -10,6 +10,7 @@ bulk); ``snapshot`` (attempts, answers, standings of a contest); ``boards`` (the
 as SQL computes them); ``close_expired``; ``close_round``; ``counts`` (row counts of the main tables).
 """
 
+import io
 import json
 import os
 import sys
@@ -199,7 +200,7 @@ def close_round(payload):
 
     from quizzes.models import FinalStanding
 
-    call_command("close_round", payload["slug"], payload["round_number"], verbosity=0)
+    call_command("close_round", payload["slug"], payload["round_number"], stdout=io.StringIO())
     return {"final_standings": FinalStanding.objects.filter(round_id=payload["round_id"], group="").count()}
 
 

@@ -3,8 +3,8 @@ gunicorn per test session (see harness.py), and the settings of the two profiles
 
 Profiles (``RELIABILITY_PROFILE``): ``ci`` (default: a few seconds offline, a small rush)
 and ``soak`` (``make soak``: a minute offline, a big rush). Each figure can be set on its
-own: RELIABILITY_OFFLINE_SECONDS, RELIABILITY_LOAD_PARTICIPANTS, RELIABILITY_LOAD_WINDOW,
-RELIABILITY_WORKERS. Figures measured go to artifacts/reliability/figures-<profile>.json,
+own: RELIABILITY_PG_OUTAGE_SECONDS, RELIABILITY_OFFLINE_SECONDS, RELIABILITY_LOAD_PARTICIPANTS,
+RELIABILITY_LOAD_WINDOW, RELIABILITY_WORKERS. Figures measured go to artifacts/reliability/figures-<profile>.json,
 and into BENCHMARKS.md ("Reliability and load") when RELIABILITY_WRITE_BENCHMARKS=1.
 """
 
@@ -19,8 +19,22 @@ import pytest
 from . import harness
 
 PROFILES = {
-    "ci": {"offline_seconds": 8, "load_participants": 40, "load_window": 8, "workers": 3, "fsync": False},
-    "soak": {"offline_seconds": 60, "load_participants": 1500, "load_window": 120, "workers": 5, "fsync": True},
+    "ci": {
+        "pg_outage_seconds": 2,
+        "offline_seconds": 8,
+        "load_participants": 40,
+        "load_window": 8,
+        "workers": 3,
+        "fsync": False,
+    },
+    "soak": {
+        "pg_outage_seconds": 10,
+        "offline_seconds": 60,
+        "load_participants": 1000,
+        "load_window": 300,
+        "workers": 5,
+        "fsync": True,
+    },
 }
 ARTIFACTS = harness.ARTIFACTS
 DATABASE = "cchc_reliab"
@@ -37,7 +51,7 @@ def profile_settings():
     if name not in PROFILES:
         raise pytest.UsageError(f"RELIABILITY_PROFILE must be one of {sorted(PROFILES)}, not {name!r}")
     values = dict(PROFILES[name], profile=name)
-    for key in ("offline_seconds", "load_participants", "load_window", "workers"):
+    for key in ("pg_outage_seconds", "offline_seconds", "load_participants", "load_window", "workers"):
         raw = os.environ.get(f"RELIABILITY_{key.upper()}")
         if raw:
             values[key] = type(values[key])(raw)

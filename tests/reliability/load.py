@@ -41,6 +41,7 @@ class Rush:
     unexpected: list  # (kind, status, body) of 5xx, network errors and surprises
     started: float = 0.0
     elapsed: float = 0.0
+    retries: int = 0
 
     @property
     def requests(self):
@@ -79,25 +80,42 @@ class Rush:
             "submitted": sum(1 for g in graded if g["state"] == "submitted"),
             "expired": sum(1 for g in graded if g["state"] == "expired"),
             "late_to_start": sum(1 for r in self.records if r.late_to_start),
-            "server_errors": sum(1 for kind, status, _body in self.unexpected if status >= 500),
-            "network_errors": sum(1 for kind, status, _body in self.unexpected if status == 0),
+            "server_errors": sum(count for (_kind, status), count in self.statuses.items() if status >= 500),
+            "network_errors": sum(count for (_kind, status), count in self.statuses.items() if status == 0),
+            "retries": self.retries,
+            "failed_after_retries": len(self.unexpected),
             "latency": by_kind,
         }
 
 
+RETRY_STATUSES = {0, 429, 502, 503, 504}  # no answer, or "try again": what the quiz page retries
+RETRY_DELAYS = (1, 2, 4, 8)  # seconds; then the request counts as failed
+
+
 async def _call(client, rush, kind, method, path, token=None, body=None):
+    """One request, retried like the quiz page does when the server gave no usable answer.
+
+    Every try is counted (statuses, latencies); the last one is returned. Safe to retry: a
+    start resumes the attempt in progress, an answer overwrites itself, a submit repeats.
+    """
     headers = {"Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Token {token}"
-    started = time.perf_counter()
-    try:
-        response = await client.request(method, path, json=body, headers=headers)
-        status = response.status_code
-        data = response.json() if response.headers.get("content-type", "").startswith("application/json") else None
-    except (httpx.HTTPError, ValueError) as error:
-        status, data = 0, repr(error)
-    rush.latencies.setdefault(kind, []).append(time.perf_counter() - started)
-    rush.statuses[(kind, status)] = rush.statuses.get((kind, status), 0) + 1
+    for delay in (*RETRY_DELAYS, None):
+        started = time.perf_counter()
+        try:
+            response = await client.request(method, path, json=body, headers=headers)
+            status = response.status_code
+            is_json = response.headers.get("content-type", "").startswith("application/json")
+            data = response.json() if is_json else None
+        except (httpx.HTTPError, ValueError) as error:
+            status, data = 0, repr(error)
+        rush.latencies.setdefault(kind, []).append(time.perf_counter() - started)
+        rush.statuses[(kind, status)] = rush.statuses.get((kind, status), 0) + 1
+        if status not in RETRY_STATUSES or delay is None:
+            return status, data
+        rush.retries += 1
+        await asyncio.sleep(delay)
     return status, data
 
 
@@ -167,7 +185,7 @@ async def _participant(client, rush, contest, record, arrival, rng, think):
             rush.unexpected.append(("board", status, body))
 
 
-async def run_rush(base, contest, tail=3.0, think=(0.05, 0.4), seed=2018, timeout=30.0, cap=None, connections=100):
+async def run_rush(base, contest, tail=3.0, think=(0.05, 0.4), seed=2018, timeout=30.0, cap=None, connections=500):
     """Run the rush against ``base``; arrivals end ``tail`` seconds before the round closes."""
     closes_at = datetime.fromisoformat(contest["closes_at"]).timestamp()
     window = max(1.0, closes_at - time.time() - tail)

@@ -104,7 +104,10 @@ def render(data):
             "| | |",
             "| --- | --- |",
             f"| requests | {rush['requests']:,} in {rush['elapsed_s']} s: **{rush['throughput_rps']} requests/s** |",
-            f"| 5xx / network errors | **{rush['server_errors']} / {rush['network_errors']}** |",
+            f"| 5xx | **{rush['server_errors']}** |",
+            f"| no answer within 30 s (retried by the client, as the quiz page does) | {rush['network_errors']} "
+            f"({rush['retries']} retries, {rush['failed_after_retries']} requests failed after them) |",
+            f"| arrived after the round closed (409 no_open_round) | {rush['late_to_start']} |",
             f"| acknowledged answers | {rush['acknowledged_answers']:,}, **{rush['lost_answers']} lost** "
             f"(each in the database and counted in its score) |",
             f"| answers refused after the deadline (409) | {rush['answers_refused_after_close']} |",
@@ -124,7 +127,8 @@ def render(data):
         out.append(
             f"- PostgreSQL restarted (`pg_ctl stop -m {mode}`) mid-contest, gunicorn left running: "
             f"{pg['requests_during_outage']} requests during a {pg['outage_seconds']} s outage answered "
-            f"{pg['answered_503']}× 503 `service_unavailable`, {pg['answered_500']}× 500; first success "
+            f"{pg['answered_503']}× 503 `service_unavailable` (slowest {pg.get('slowest_503_ms')} ms), "
+            f"{pg['answered_500']}× 500; first success "
             f"{pg['first_success_after_restart_s']} s after the restart; {pg['acknowledged_answers']} acknowledged "
             "answers, none lost; deadlines unchanged."
         )
