@@ -139,6 +139,11 @@ def render(data):
             f"submits: {killed['submits_interrupted']} submits got no answer; right after, "
             f"{killed['graded_before_retry']} attempts fully graded and the rest untouched (none half-graded); "
             f"after the clients' retries {killed['graded_after_retry']} graded, {killed['graded_twice']} twice."
+            + (
+                f" Redis board equal to SQL afterwards: {'yes' if killed['redis_board_equals_sql'] else 'no'}."
+                if "redis_board_equals_sql" in killed
+                else ""
+            )
         )
     redis = data.get("redis_outage")
     if redis:

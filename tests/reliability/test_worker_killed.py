@@ -16,7 +16,9 @@ from .harness import wait_for
 
 pytestmark = pytest.mark.reliability
 PARTICIPANTS = 36
-KILL_AFTER = (0.04, 0.15)  # seconds after the burst starts: one worker, then another
+# Seconds after the burst starts: a live worker each time (a worker idle between two requests
+# is no test, so several kills make sure some land mid-request).
+KILL_AFTER = (0.04, 0.10, 0.16, 0.24)
 
 
 def graded_consistently(snapshot, people):
@@ -53,7 +55,6 @@ def test_workers_killed_during_submits_grade_each_attempt_once(alive, figures):
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(prepare, people))
 
-    workers = stack.gunicorn.workers()
     barrier = threading.Barrier(len(people) + 1)
     killed = []
 
@@ -64,10 +65,12 @@ def test_workers_killed_during_submits_grade_each_attempt_once(alive, figures):
     def killer():
         barrier.wait(30)
         started = time.monotonic()
-        for delay, pid in zip(KILL_AFTER, workers, strict=False):
+        for delay in KILL_AFTER:
             time.sleep(max(0.0, started + delay - time.monotonic()))
-            stack.gunicorn.kill_worker(pid)
-            killed.append(pid)
+            live = [pid for pid in stack.gunicorn.workers() if pid not in killed]
+            if live:
+                stack.gunicorn.kill_worker(live[0])
+                killed.append(live[0])
 
     with ThreadPoolExecutor(len(people) + 1) as pool:
         kill = pool.submit(killer)
@@ -95,10 +98,9 @@ def test_workers_killed_during_submits_grade_each_attempt_once(alive, figures):
     assert {attempt["state"] for attempt in final["attempts"]} == {"submitted"}
     assert len(final["attempts"]) == PARTICIPANTS  # no second attempt was started by a retry
 
+    # Not asserted: a worker killed between the grading commit and its Redis push leaves that one
+    # row out of the Redis board until the next rebuild (docs/operations.md). Recorded.
     boards_match = api_boards(stack.base, contest) == stack.agent("boards", contest)
-    print(
-        "DEBUG interrupted", len(interrupted), "graded before retry", graded_before_retry, "boards match", boards_match
-    )
     figures["worker_killed"] = {
         "participants": PARTICIPANTS,
         "workers_killed": len(killed),
@@ -106,4 +108,5 @@ def test_workers_killed_during_submits_grade_each_attempt_once(alive, figures):
         "graded_before_retry": graded_before_retry,
         "graded_after_retry": PARTICIPANTS,
         "graded_twice": 0,
+        "redis_board_equals_sql": boards_match,
     }
