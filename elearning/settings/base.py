@@ -187,6 +187,7 @@ LOCALE_PATHS = [BASE_DIR / app / "locale" for app in ("elearning", "courses", "q
 # project strings win, yet before the installed apps' catalogs. makemessages never writes here.
 LOCALE_PATHS += [BASE_DIR / "elearning" / "locale_admin"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+FORMAT_MODULE_PATH = ["elearning.formats"]  # vi DATETIME_FORMAT for use inside sentences
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
