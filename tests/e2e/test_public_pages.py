@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.test import RequestFactory
 from django.utils import timezone
+from django.views.defaults import server_error
 
 from courses.models import Certificate
 from elearning.models import Profile
@@ -122,6 +124,14 @@ def test_every_page_is_accessible_and_fits(live_server, page, audit, viewport_na
         audit(name)
         if viewport_name == "phone":
             assert_fits_320(page, name)
+
+    # The 500 page as Django's handler renders it (no request context), served at a made-up path.
+    html = server_error(RequestFactory().get("/")).content
+    page.route("**/loi-may-chu/", lambda route: route.fulfill(status=500, body=html, content_type="text/html"))
+    assert page.goto(live_server.url + "/loi-may-chu/").status == 500
+    assert page.locator("html").get_attribute("lang") == "vi" and "Đã có lỗi xảy ra" in page.locator("h1").inner_text()
+    audit("server-error")
+    page.unroute("**/loi-may-chu/")
 
     # Printed, the certificate check and a procedure keep their content and drop the navigation.
     for name in ("certificate", "procedure"):
