@@ -1,6 +1,7 @@
 """The deadline rush: a bounded asyncio load client (httpx) for the contest API on loopback.
 
-N participants arrive spread over a window that ends a few seconds before the round closes;
+N participants arrive over a window that ends a few seconds before the round closes, more and
+more of them towards the end (twice the average rate in the last moments);
 each starts an attempt, autosaves its answers one by one (now and then changing one), then
 submits and looks at the boards. The last ones run into the round's close: their late answers
 are refused (409) and their attempts graded ``expired`` — the server's deadline rules.
@@ -185,13 +186,14 @@ async def _participant(client, rush, contest, record, arrival, rng, think):
             rush.unexpected.append(("board", status, body))
 
 
-async def run_rush(base, contest, tail=3.0, think=(0.05, 0.4), seed=2018, timeout=30.0, cap=None, connections=500):
+async def run_rush(base, contest, tail=3.0, think=(0.1, 0.6), seed=2018, timeout=30.0, cap=None, connections=500):
     """Run the rush against ``base``; arrivals end ``tail`` seconds before the round closes."""
     closes_at = datetime.fromisoformat(contest["closes_at"]).timestamp()
     window = max(1.0, closes_at - time.time() - tail)
     rng = random.Random(seed)  # noqa: S311 — load pattern, not security
     records = [Record(entry["user_id"], entry["token"]) for entry in contest["participants"]]
-    arrivals = sorted(rng.uniform(0, window) for _ in records)
+    # Arrivals bunch towards the deadline: the density grows linearly, twice the average at the end.
+    arrivals = sorted(window * math.sqrt(rng.random()) for _ in records)
     rush = Rush(records=records, latencies={}, statuses={}, unexpected=[])
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=0)
     cap = cap or window + tail + 120
