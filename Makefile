@@ -45,7 +45,7 @@ bench: venv ## Benchmarks against gunicorn + PostgreSQL/Redis and SQLite; writes
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y -q wrk >/dev/null 2>&1 || echo "wrk not installed: bench/run.py falls back to its Python client"
 	$(PY) bench/run.py
 
-soak: venv ## Reliability suite, heavy: faults, a minute offline, 1,000 people rushing a deadline; writes BENCHMARKS.md
+soak: venv ## Reliability suite, heavy: faults, a minute offline, 1,500 people rushing a deadline; writes BENCHMARKS.md
 	RELIABILITY_PROFILE=soak RELIABILITY_WRITE_BENCHMARKS=1 $(VENV)/bin/pytest tests/reliability -m reliability
 
 clean: ## Remove the virtualenv and the local database

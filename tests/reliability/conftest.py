@@ -30,7 +30,7 @@ PROFILES = {
     "soak": {
         "pg_outage_seconds": 10,
         "offline_seconds": 60,
-        "load_participants": 1000,
+        "load_participants": 1500,
         "load_window": 300,
         "workers": 5,
         "fsync": True,
