@@ -16,7 +16,7 @@ from wagtail.log_actions import log
 
 from quizzes.models import Answer, Attempt, AttemptState, FinalStanding, PrizeGroup, RoundResult
 from quizzes.services import attempts as attempt_service
-from quizzes.services import lookup
+from quizzes.services import clock, lookup
 from quizzes.services.errors import ContestError
 from quizzes.services.standings import epoch_ms
 
@@ -156,7 +156,8 @@ def recomputed_table(round_):
 def close_round(round_, user=None, moment=None):
     """Grade what is still open, then compute and store the final ranking, once."""
     moment = moment or timezone.now()
-    if not round_.is_closed(moment):
+    # Wait out the 2 s grace too: a submit may still count until then.
+    if not round_.is_closed(moment - clock.GRACE):
         raise RoundNotClosed()
     for attempt_id in Attempt.objects.in_progress().filter(round=round_).values_list("pk", flat=True):
         attempt_service.finish_overdue(attempt_id, moment)
