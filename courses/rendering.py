@@ -44,3 +44,68 @@ def prefetch_body(body):
         for embed in Embed.objects.filter(url__in=set(video_urls), max_width=None).order_by("-last_updated"):
             embeds.setdefault(embed.url, embed)
     return {"lesson_embeds": embeds}
+
+
+# --- The rendered body, cached per page revision ------------------------------------------------
+
+CHECK_BLOCK_TYPE = "check"
+BODY_CACHE_TIMEOUT = 10 * 60  # seconds; any content change makes a new key anyway (the generation)
+
+
+def _body_cache_key(request, page):
+    from django.utils.translation import get_language
+
+    from elearning import pagecache
+
+    if request is None or getattr(request, "is_preview", False):
+        return None  # a preview renders a draft body under the live page's id
+    generation = pagecache.current_generation(request)
+    if generation is None:
+        return None
+    return f"lesson-body:{page.pk}:{page.live_revision_id}:{get_language()}:{request.get_host()}:{generation}"
+
+
+def _render_child(context, child, extra=None):
+    from django.utils.html import conditional_escape
+
+    block_context = context.flatten()  # what {% include_block %} passes
+    block_context.update(extra or {})
+    return conditional_escape(child.render_as_block(context=block_context))
+
+
+def _render_segments(context, body):
+    """Every block but the knowledge checks rendered to HTML; a check is kept as its index."""
+    extra = prefetch_body(body)
+    segments = []
+    for index, child in enumerate(body):
+        segments.append(index if child.block_type == CHECK_BLOCK_TYPE else str(_render_child(context, child, extra)))
+    return segments
+
+
+def render_body(context, page):
+    """The lesson body as ``{% for block in page.body %}{% include_block block %}{% endfor %}`` renders it.
+
+    Everything but the knowledge checks is the same for every reader of a revision: it is kept
+    in the default cache per page, live revision, language, host and content generation
+    (``elearning.pagecache``: any page, snippet, image or document change makes a new key), so a
+    reader's page does not load the body's images, documents, procedures and legal documents
+    again. The checks, which show the learner's own result and carry a CSRF token, are rendered
+    for each request. Only the check blocks may hold a form.
+    """
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+
+    key = _body_cache_key(context.get("request"), page)
+    segments = cache.get(key) if key else None
+    if segments is None:
+        segments = _render_segments(context, page.body)
+        if key and not any(isinstance(s, str) and "csrfmiddlewaretoken" in s for s in segments):
+            cache.set(key, segments, BODY_CACHE_TIMEOUT)
+    parts = []
+    for segment in segments:
+        if isinstance(segment, str):
+            parts.append(segment)
+        else:
+            # Indexing decodes only the blocks of that type: checks hold no references, so no query.
+            parts.append(str(_render_child(context, page.body[segment])))
+    return mark_safe("".join(parts))  # noqa: S308 - blocks rendered by their own (escaping) templates

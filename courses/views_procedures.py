@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from courses.models import OnlineServiceLevel, Procedure, ProcedureField, ProcedureLevel
+from elearning.pagecache import cache_public_view
 
 PER_PAGE = 20
 
@@ -15,7 +16,9 @@ PER_PAGE = 20
 class ProcedureFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     field = forms.ChoiceField(
-        label=pgettext_lazy("procedure", "Field"), required=False, choices=[("", _("All fields")), *ProcedureField.choices]
+        label=pgettext_lazy("procedure", "Field"),
+        required=False,
+        choices=[("", _("All fields")), *ProcedureField.choices],
     )
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All levels")), *ProcedureLevel.choices]
@@ -47,6 +50,7 @@ class ProcedureFilterForm(forms.Form):
 
 
 @require_safe
+@cache_public_view
 def procedure_list(request):
     form = ProcedureFilterForm(request.GET or None)
     procedures = Procedure.objects.order_by("field", "code")
@@ -72,6 +76,7 @@ def procedure_list(request):
 
 
 @require_safe
+@cache_public_view
 def procedure_detail(request, code):
     procedure = get_object_or_404(Procedure.objects.prefetch_related("tags"), code=code)
     legal_basis = list(procedure.legal_basis.select_related("replaced_by").order_by("-issued_on", "number"))

@@ -51,8 +51,14 @@ def add_my_courses_panel(request, panels):
 
 @hooks.register("before_serve_page")
 def remember_lesson_visit(page, request, serve_args, serve_kwargs):
-    if isinstance(page, LessonPage) and request.method == "GET" and not getattr(request, "is_preview", False):
-        enrolment = record_visit(request.user, page)
+    if (
+        isinstance(page, LessonPage)
+        and request.method == "GET"
+        and not getattr(request, "is_preview", False)
+        and request.user.is_authenticated
+    ):
+        # page.get_course() is kept on the page, which LessonPage.get_context reads again.
+        enrolment = record_visit(request.user, page, course=page.get_course())
         if enrolment is not None:
             # The progress panel of this page reuses it instead of asking again.
             request._courses_enrolments = {enrolment.course_id: enrolment}

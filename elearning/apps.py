@@ -6,3 +6,8 @@ class ElearningConfig(AppConfig):
     name = "elearning"
     verbose_name = _("CCHC e-Learning core")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from elearning import pagecache
+
+        pagecache.connect()  # cache invalidation signals and the Wagtail serve hook

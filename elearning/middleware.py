@@ -12,6 +12,13 @@ from django.utils.translation import gettext
 logger = logging.getLogger(__name__)
 
 
+def requested_language(request):
+    """The language of the request: the language cookie set by ``set_language`` when it names a
+    supported language, else Vietnamese (the page cache keys its copies by it)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
 class DefaultLanguageMiddleware:
     """Vietnamese unless the visitor chose otherwise with the language switch.
 
@@ -21,11 +28,9 @@ class DefaultLanguageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = requested_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -26,6 +26,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
+from elearning import pagecache
 from elearning.spreadsheets import workbook_response
 from quizzes import exports
 from quizzes.models import Attempt, AttemptState, ContestPage, FinalStanding, PrizeAward, PrizeGroup, Standing
@@ -385,6 +386,7 @@ class ConfirmPrizesView(ContestMixin, ResultsView):
                 return redirect("quizzes_results:prizes", self.contest.pk)
             count = prizes.confirm_prizes(self.contest, request.user)
         if count:
+            pagecache.invalidate()  # the contest and winners pages show the prizes now, not in a few seconds
             messages.success(request, _("%(count)s prizes confirmed. The winners page shows them.") % {"count": count})
         else:
             messages.error(request, _("There is no draft to confirm."))

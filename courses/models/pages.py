@@ -265,19 +265,31 @@ class LessonPage(LearningContentMixin, LegalCitationsMixin, Page):
     # --- rendering ---
 
     def get_course(self):
-        parent_path = self.path[: (self.depth - 1) * self.steplen]
-        return CoursePage.objects.filter(path=parent_path).first()
+        """The course (parent page), read once per instance: the visit hook and the page share it."""
+        if not hasattr(self, "_course"):
+            parent_path = self.path[: (self.depth - 1) * self.steplen]
+            self._course = CoursePage.objects.filter(path=parent_path).first()
+        return self._course
 
     def get_context(self, request, *args, **kwargs):
-        from courses.rendering import prefetch_body
+        from courses.services.progress import LessonOutline, check_ids_of
 
         context = super().get_context(request, *args, **kwargs)
         course = self.get_course()
         siblings = (
-            list(LessonPage.objects.published().in_course(course).only("id", "title", "url_path", "path", "depth"))
+            list(
+                LessonPage.objects.published()
+                .in_course(course)
+                .only("id", "title", "url_path", "path", "depth", "body")
+            )
             if course
             else []
         )
+        if course and request is not None:
+            # The same lessons are the course outline of the learner's progress panel (progress_tags).
+            request._courses_outlines = {
+                course.pk: [LessonOutline(s.id, s.title, s.url_path, check_ids_of(s.body)) for s in siblings]
+            }
         position = next((i for i, lesson in enumerate(siblings) if lesson.pk == self.pk), None)
         context.update(
             course=course,
@@ -289,6 +301,5 @@ class LessonPage(LearningContentMixin, LegalCitationsMixin, Page):
             lesson_tags=list(self.tags.all()),
             progress_template=PROGRESS_TEMPLATE,
             progress_actions_template=PROGRESS_ACTIONS_TEMPLATE,
-            **prefetch_body(self.body),
         )
         return context

@@ -23,6 +23,14 @@ def duration(minutes):
 
 
 @register.simple_tag(takes_context=True)
+def lesson_body(context, page):
+    """The lesson's body blocks, the unchanging ones from the per-revision cache (courses.rendering)."""
+    from courses.rendering import render_body
+
+    return render_body(context, page)
+
+
+@register.simple_tag(takes_context=True)
 def lesson_embed(context, embed_value):
     """A video's embed HTML: prefetched by the lesson page, else fetched (and cached) once; a link if that fails."""
     from wagtail.embeds import embeds

@@ -28,7 +28,8 @@ def _state(request, course):
     if course.pk not in cache:
         known = getattr(request, "_courses_enrolments", {})  # set when the lesson visit was recorded
         enrolment = known.get(course.pk, ...)
-        cache[course.pk] = progress_service.course_progress(request.user, course, enrolment=enrolment)
+        outline = getattr(request, "_courses_outlines", {}).get(course.pk)  # set by the lesson page
+        cache[course.pk] = progress_service.course_progress(request.user, course, lessons=outline, enrolment=enrolment)
     return cache[course.pk]
 
 

@@ -34,6 +34,12 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Wagtail's routing, with the tree walk memoised until content changes (elearning.pagecache)."""
+        from elearning import pagecache
+
+        return pagecache.route(self, request, path_components, super().route)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = (
@@ -89,7 +95,12 @@ class NewsPage(Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     intro = models.TextField(_("summary"), max_length=400, blank=True)
     image = models.ForeignKey(
-        "elearning.CustomImage", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "elearning.CustomImage",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = StreamField(ArticleStreamBlock(), verbose_name=_("body"), blank=True)
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))

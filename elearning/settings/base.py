@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "elearning.security.ContentSecurityPolicyMiddleware",
     "elearning.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, while PostgreSQL is unreachable
+    "elearning.pagecache.PageCacheMiddleware",  # anonymous pages from the cache: before sessions and auth
     "django.contrib.sessions.middleware.SessionMiddleware",
     "elearning.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,7 +81,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wagtail.contrib.settings.context_processors.settings",
+                "elearning.pagecache.settings_context",  # Wagtail's settings, memoised per generation
+                "elearning.pagecache.csrf_placeholder",  # last: the CSRF token of a page that may be cached
             ],
         },
     },
@@ -148,6 +150,40 @@ LEADERBOARD_REDIS_PREFIX = "lb:"
 # Sessions are read from the cache and written through to the database, so a
 # Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Public page cache (elearning.pagecache) -------------------------------------------------
+# Whole responses for anonymous visitors in the default cache; docs/scaling.md.
+PAGE_CACHE_ENABLED = True
+PAGE_CACHE_TIMEOUT = 60  # seconds, content pages (invalidated on publish anyway)
+PAGE_CACHE_LIVE_TIMEOUT = 5  # seconds, the contest pages: live top ten and leaderboards
+# Never looked up nor stored: personal, admin, API, file and form pages.
+PAGE_CACHE_EXCLUDED_PATHS = [
+    "/admin/",
+    "/api/",
+    "/accounts/",
+    "/learn/",
+    "/certificates/",
+    "/documents/",
+    "/contest/",  # the quiz runner, results and reviews (contest pages live under the contest index)
+    "/i18n/",
+    "/_util/",  # Wagtail's password form for private pages
+    "/static/",
+    "/media/",
+]
+# Besides pages, page view restrictions, sites, settings and registered snippets: saving or
+# deleting one of these clears every cached page and memo.
+PAGE_CACHE_CONTENT_MODELS = [
+    "elearning.LegalDocument",
+    "elearning.Unit",
+    "elearning.UnitKind",
+    "elearning.CustomImage",
+    "wagtaildocs.Document",
+    "wagtailcore.CollectionViewRestriction",
+    "taggit.Tag",
+    "courses.Procedure",
+    "quizzes.Round",
+    "quizzes.RoundResult",  # a round closed: its boards turn final
+]
 
 # --- Auth -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

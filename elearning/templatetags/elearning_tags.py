@@ -9,9 +9,9 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from wagtail.models import Page
 
-register = template.Library()
+from elearning import pagecache
 
-_CACHE_ATTR = "_elearning_first_pages"
+register = template.Library()
 
 
 def _first_live_page(model_string):
@@ -28,21 +28,16 @@ def _first_live_page(model_string):
 def first_page_of_type(context, model_string):
     """The first live page (in tree order) of a type given as ``"app_label.modelname"``.
 
-    ``None`` when the model does not exist or no page of it is live. One query per
-    type per request: the answer is kept on the request.
+    ``None`` when the model does not exist or no page of it is live. Kept per process until
+    any page changes (``elearning.pagecache.memo``): no query on most requests.
 
         {% first_page_of_type "courses.courseindexpage" as courses_index %}
     """
-    request = context.get("request")
-    cache = getattr(request, _CACHE_ATTR, None) if request is not None else None
-    if cache is None:
-        cache = {}
-        if request is not None:
-            setattr(request, _CACHE_ATTR, cache)
     key = model_string.lower()
-    if key not in cache:
-        cache[key] = _first_live_page(key)
-    return cache[key]
+    request = context.get("request")
+    if request is None:
+        return _first_live_page(key)
+    return pagecache.memo(request, ("first_page_of_type", key), lambda: _first_live_page(key))
 
 
 @register.simple_tag

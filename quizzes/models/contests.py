@@ -1,10 +1,11 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -14,6 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from elearning import pagecache
 from elearning.blocks import ArticleStreamBlock
 from quizzes.forms import ContestPageForm
 
@@ -34,6 +36,17 @@ class ReviewPolicy(models.TextChoices):
     NEVER = "never", _("Never")
 
 
+def next_round_change(moment=None):
+    """When a round of any contest next opens or closes (``None`` when none will): pages that say
+    which round is open are cached until then (elearning.pagecache). One query."""
+    moment = moment or timezone.now()
+    found = Round.objects.aggregate(
+        opens=Min("opens_at", filter=Q(opens_at__gt=moment)), closes=Min("closes_at", filter=Q(closes_at__gt=moment))
+    )
+    changes = [value for value in found.values() if value is not None]
+    return min(changes) if changes else None
+
+
 class ContestIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -48,6 +61,7 @@ class ContestIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["contests"] = ContestPage.objects.live().public().child_of(self).order_by("-first_published_at")
+        pagecache.expires_at(request, next_round_change)  # each card says whether a round is open
         return context
 
 
@@ -159,6 +173,11 @@ class ContestPage(RoutablePageMixin, Page):
         from quizzes import views_results
 
         return views_results.winners(request, self)
+
+    @property
+    def page_cache_timeout(self):
+        """Anonymous copies of the contest's pages (rounds, live top ten, leaderboards, winners) last a few seconds."""
+        return settings.PAGE_CACHE_LIVE_TIMEOUT
 
     @property
     def asks_prediction(self):

@@ -1,0 +1,479 @@
+"""The public pages' cache: whole responses for anonymous visitors, and memos every page shares.
+
+**Full-response cache** (``PageCacheMiddleware``, in Django's ``default`` cache: Redis in
+production, local memory otherwise). A GET from a visitor without a session cookie is answered
+from the cache when the same page was rendered for another anonymous visitor less than its
+lifetime ago; a hit makes no database query and skips sessions, authentication and Wagtail.
+
+- Only pages that opt in are stored: every Wagtail page (``on_serve_page`` hook below; a page
+  class may shorten its lifetime with ``page_cache_timeout``, 0 = never) and the views wrapped in
+  :func:`cache_public_view`. ``PAGE_CACHE_EXCLUDED_PATHS`` (admin, API, accounts, learning,
+  certificates, documents, the contest runner…) are never even looked up; POST never is.
+- Stored only when the response is a 200, not streaming, sets no cookie, has no
+  ``Cache-Control: private/no-store/no-cache``, varies on nothing but ``Cookie``, shows no Django
+  message, and the visitor is anonymous.
+- Keyed by scheme, host, path with query string, and the language the visitor chose (the
+  language cookie: ``elearning.middleware.requested_language``; Accept-Language plays no part).
+- CSRF: every page carries the language switch, a POST form. While a cacheable page renders,
+  ``{% csrf_token %}`` writes a placeholder (``csrf_placeholder`` context processor); the cached
+  copy holds the placeholder, and every response, hit or miss, gets it replaced by a token of the
+  visitor's own CSRF secret, with the CSRF cookie set as Django's middleware would. No visitor
+  ever receives another visitor's token.
+- The Content-Security-Policy is a fixed policy without nonce, added by
+  ``elearning.security.ContentSecurityPolicyMiddleware`` outside this middleware, so hits carry it.
+- Lifetime: ``PAGE_CACHE_TIMEOUT`` (60 s); ``PAGE_CACHE_LIVE_TIMEOUT`` (5 s) for the contest pages
+  (live top ten, leaderboard); pages showing whether a round is open expire when the next round
+  opens or closes (:func:`expires_at`).
+- Invalidation: a generation token in the cache, stored in every entry (so a hit is one
+  ``get_many`` of the entry and the token); an entry of another generation is a miss. Any save or delete of a page, a page view restriction, a site, a setting,
+  a registered snippet or a model of ``PAGE_CACHE_CONTENT_MODELS``, and Wagtail's publish,
+  unpublish and move signals replace the token (now and again on commit).
+- ``X-Cache: hit`` / ``miss`` tells which it was.
+
+**Memos** (:func:`memo`): the Wagtail site of a host, its settings, the header's navigation pages
+and the page a URL routes to (:func:`route`) are kept per process for the current generation (and
+a minute at most), so a logged-in page no longer reads them from the database.
+"""
+
+import functools
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils import timezone
+from django.utils.cache import cc_delim_re
+
+from elearning.middleware import requested_language
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+ENTRY_PREFIX = "pagecache:page:"
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
+UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
+_STATE_ATTR = "_pagecache"
+_GENERATION_ATTR = "_pagecache_generation"
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+# --- The generation: one token for everything the public pages show ---------------------------------
+
+
+def _read_generation():
+    """The current token, created when missing; ``None`` when the cache cannot be reached."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def current_generation(request=None):
+    """The generation token, read once per request."""
+    if request is None:
+        return _read_generation()
+    if not hasattr(request, _GENERATION_ATTR):
+        setattr(request, _GENERATION_ATTR, _read_generation())
+    return getattr(request, _GENERATION_ATTR)
+
+
+def bump():
+    """Forget every cached page and memo (a new random token, so a reset cache cannot revive old entries)."""
+    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def invalidate():
+    """Bump now (this process and any reader from now on) and again once the transaction commits,
+    so a page rendered from the data before the commit is not kept under the new token."""
+    bump()
+    transaction.on_commit(bump)
+
+
+_invalidating = {}
+
+
+def _is_content_model(model):
+    if model not in _invalidating:
+        from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+        from wagtail.models import Page, PageViewRestriction, Site
+
+        listed = {label.lower() for label in _setting("PAGE_CACHE_CONTENT_MODELS", [])}
+        _invalidating[model] = (
+            issubclass(model, (Page, PageViewRestriction, Site, BaseSiteSetting, BaseGenericSetting))
+            or hasattr(model, "snippet_viewset")  # a registered snippet
+            or model._meta.label_lower in listed
+        )
+    return _invalidating[model]
+
+
+# Wagtail fills these in lazily while rendering an image or serving a document: nothing shown changes.
+FILE_METADATA_FIELDS = frozenset({"file_size", "file_hash"})
+
+
+def _content_saved(sender, **kwargs):
+    if kwargs.get("raw") or not _is_content_model(sender):
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= FILE_METADATA_FIELDS:
+        return
+    if kwargs.get("created") and _is_setting(sender):
+        return  # made with its defaults by the first page that reads it (Wagtail's get_or_create)
+    invalidate()
+
+
+def _is_setting(model):
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+
+    return issubclass(model, (BaseSiteSetting, BaseGenericSetting))
+
+
+def _content_signal(sender=None, **kwargs):
+    invalidate()
+
+
+def connect():
+    """Called once from ``ElearningConfig.ready``: signals and the Wagtail hook."""
+    from wagtail import hooks
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    post_save.connect(_content_saved, dispatch_uid="elearning.pagecache.saved")
+    post_delete.connect(_content_saved, dispatch_uid="elearning.pagecache.deleted")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_content_signal, dispatch_uid=f"elearning.pagecache.{id(signal)}")
+    hooks.register("on_serve_page", _on_serve_page)
+
+
+# --- Per-process memo for what every page reads ------------------------------------------------------
+
+_memo_state = (None, 0.0, {})
+
+
+def _memo_values(request):
+    """This process's memo for the request's generation (``None`` without a reachable cache).
+
+    Also started afresh every ``PAGE_CACHE_TIMEOUT`` seconds: a bump lost while the cache was
+    unreachable leaves nothing stale for longer than a cached page.
+    """
+    global _memo_state
+    generation = current_generation(request)
+    if generation is None:
+        return None
+    state = _memo_state
+    now = time.monotonic()
+    if state[0] != generation or now - state[1] > _setting("PAGE_CACHE_TIMEOUT", 60):
+        state = (generation, now, {})
+        _memo_state = state
+    return state[2]
+
+
+def memo(request, key, compute):
+    """``compute()`` once per process and generation. Without a reachable cache (no generation),
+    computed every time."""
+    values = _memo_values(request)
+    if values is None:
+        return compute()
+    if key not in values:
+        values[key] = compute()
+    return values[key]
+
+
+def memo_site(request):
+    """Puts the request's Wagtail site on the request (where ``Site.find_for_request`` looks first)
+    from the memo: a fresh instance per request, built without a query."""
+    from wagtail.models import Site
+
+    if hasattr(request, "_wagtail_site"):
+        return
+    try:
+        key = ("site", request.get_host(), request.get_port())
+    except Exception:  # noqa: BLE001 - DisallowedHost: Django answers it further in
+        return
+
+    names = [field.attname for field in Site._meta.concrete_fields]
+
+    def find():
+        site = Site.find_for_request(request)
+        return None if site is None else [getattr(site, name) for name in names]
+
+    values = memo(request, key, find)
+    request._wagtail_site = None if values is None else Site.from_db("default", names, values)
+
+
+def route(root, request, path_components, walk):
+    """Wagtail's routing from the site root ``root`` with the tree walk memoised.
+
+    ``walk`` (``Page.route``) reads two rows per level of the path; the memo keeps which page a
+    path leads to (its class and id) per process and generation, and later requests load that
+    page alone, live, in one query. Routes into a routable page's own views are not memoised.
+    """
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+    from wagtail.url_routing import RouteResult
+
+    if not path_components or request is None:
+        return walk(request, path_components)
+    key = ("route", root.pk, tuple(path_components))
+    values = _memo_values(request)
+    found = values.get(key) if values is not None else None
+    if found is not None:
+        model, pk = found
+        page = model.objects.filter(pk=pk, live=True).first()
+        if page is not None:
+            return RouteResult(page)
+    result = walk(request, path_components)
+    page, args, kwargs = result
+    if values is not None and not args and not kwargs and not isinstance(page, RoutablePageMixin):
+        values[key] = (type(page), page.pk)
+    return result
+
+
+# --- What a request may do with the cache ---------------------------------------------------------------
+
+
+class _State:
+    __slots__ = ("generation", "allowed", "timeout", "expiry")
+
+    def __init__(self, generation):
+        self.generation = generation
+        self.allowed = False
+        self.timeout = None
+        self.expiry = []
+
+
+def _state(request):
+    return getattr(request, _STATE_ATTR, None)
+
+
+def is_candidate(request):
+    """True while this request's response may be stored for anonymous visitors."""
+    return _state(request) is not None
+
+
+def allow(request, timeout=None):
+    """Let this response be stored (``timeout`` seconds at most; 0 = never)."""
+    state = _state(request)
+    if state is not None:
+        state.allowed = True
+        if timeout is not None:
+            limit(request, timeout)
+
+
+def limit(request, seconds):
+    """Keep this response no longer than ``seconds`` (0 = do not store it)."""
+    state = _state(request)
+    if state is not None:
+        state.timeout = seconds if state.timeout is None else min(state.timeout, seconds)
+
+
+def expires_at(request, moment):
+    """The response is stale at ``moment`` (a datetime, ``None``, or a callable returning one,
+    called only if the response is going to be stored)."""
+    state = _state(request)
+    if state is not None:
+        state.expiry.append(moment)
+
+
+def cache_public_view(view=None, *, timeout=None):
+    """Decorator: the view's anonymous GET responses may be cached (same rules as Wagtail pages)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            allow(request, timeout)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def _on_serve_page(next_serve_page):
+    """Wagtail hook: a page reached by the serve chain (its view restrictions passed) may be cached."""
+
+    def serve(page, request, args, kwargs):
+        if not getattr(request, "is_preview", False):
+            allow(request, getattr(page, "page_cache_timeout", None))
+        return next_serve_page(page, request, args, kwargs)
+
+    return serve
+
+
+# --- CSRF: a placeholder in the stored copy, the visitor's own token in every response -------------
+
+
+@functools.cache
+def _placeholder():
+    # As long as a CSRF token (64 letters and digits), unguessable, the same in every process.
+    return hmac.new(settings.SECRET_KEY.encode(), b"elearning.pagecache.csrf", hashlib.sha256).hexdigest()
+
+
+def csrf_placeholder(request):
+    """Context processor (after Django's built-in csrf one): while a page that may be cached renders,
+    ``{% csrf_token %}`` writes the placeholder that :class:`PageCacheMiddleware` replaces."""
+    if is_candidate(request):
+        return {"csrf_token": _placeholder()}
+    return {}
+
+
+# --- Site settings through the memo ---------------------------------------------------------------
+
+
+def _setting_proxies():
+    from wagtail.contrib.settings.context_processors import SettingModuleProxy, SettingProxy
+
+    class MemoModuleProxy(SettingModuleProxy):
+        def get_setting(self, model_name):
+            request = self.request_or_site
+
+            def load():
+                instance = super(MemoModuleProxy, self).get_setting(model_name)
+                instance.__dict__.pop("_request", None)  # the memo outlives this request
+                return instance
+
+            memo_site(request)
+            return memo(request, ("setting", self.app_label, model_name.lower(), request.get_host()), load)
+
+    class MemoProxy(SettingProxy):
+        def __missing__(self, app_label):
+            self[app_label] = value = MemoModuleProxy(self.request_or_site, app_label)
+            return value
+
+    return MemoProxy
+
+
+@functools.cache
+def _memo_proxy_class():
+    return _setting_proxies()
+
+
+def settings_context(request):
+    """Wagtail's ``settings`` context processor, with the site and its settings read from the memo."""
+    if request is None:
+        from wagtail.contrib.settings.context_processors import settings as wagtail_settings
+
+        return wagtail_settings(request)
+    return {"settings": _memo_proxy_class()(request)}
+
+
+# --- The middleware ----------------------------------------------------------------------------------
+
+
+def _entry_key(request, language):
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{language}"
+    return ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+class PageCacheMiddleware:
+    """See the module docstring. Placed before the session, CSRF and authentication middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(lambda request: None)
+        self.excluded = tuple(_setting("PAGE_CACHE_EXCLUDED_PATHS", []))
+
+    def _eligible(self, request):
+        if not _setting("PAGE_CACHE_ENABLED", True) or settings.CSRF_USE_SESSIONS:
+            return False
+        if request.method not in ("GET", "HEAD"):
+            return False
+        if request.path.startswith(self.excluded):
+            return False
+        cookies = request.COOKIES
+        return settings.SESSION_COOKIE_NAME not in cookies and MESSAGES_COOKIE not in cookies
+
+    def __call__(self, request):
+        if not self._eligible(request):
+            if request.method in ("GET", "HEAD") and not request.path.startswith(self.excluded):
+                memo_site(request)
+            return self.get_response(request)
+        try:
+            key = _entry_key(request, requested_language(request))
+        except Exception:  # noqa: BLE001 - DisallowedHost and the like: Django answers them
+            return self.get_response(request)
+
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = current_generation(request)
+        setattr(request, _GENERATION_ATTR, generation)
+        entry = found.get(key)
+        if generation is not None and entry is not None and entry[0] == generation:
+            return self._hit(request, entry)
+
+        setattr(request, _STATE_ATTR, _State(generation))
+        memo_site(request)
+        response = self.get_response(request)
+        stored = False
+        timeout = self._storable_for(request, response)
+        if timeout:
+            cache.set(key, (generation, response.content, list(response.items())), timeout)
+            stored = True
+        self._stamp_csrf(request, response)
+        response["X-Cache"] = "miss"
+        if stored:
+            logger.debug("page cache: stored %s for %s s", request.path, timeout)
+        return response
+
+    def _hit(self, request, entry):
+        _generation, content, headers = entry
+        response = HttpResponse(content, status=200)
+        for name, value in headers:
+            response[name] = value
+        self._stamp_csrf(request, response)
+        response["X-Cache"] = "hit"
+        return response
+
+    def _stamp_csrf(self, request, response):
+        if getattr(response, "streaming", False):
+            return
+        placeholder = _placeholder().encode()
+        if placeholder not in response.content:
+            return
+        if "CSRF_COOKIE" not in request.META:
+            self.csrf.process_request(request)  # the visitor's secret from their cookie, or a new one
+        token = get_token(request).encode()
+        response.content = response.content.replace(placeholder, token)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        self.csrf.process_response(request, response)  # the CSRF cookie and Vary: Cookie
+
+    def _storable_for(self, request, response):
+        """Seconds to keep this response, or 0."""
+        state = _state(request)
+        if state is None or not state.allowed or state.generation is None or request.method != "GET":
+            return 0
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return 0
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # something used the real CSRF token
+            return 0
+        directives = {d.split("=")[0].strip().lower() for d in cc_delim_re.split(response.get("Cache-Control", ""))}
+        if directives & UNCACHEABLE_CACHE_CONTROL:
+            return 0
+        vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
+        if vary - {"cookie"}:
+            return 0
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return 0
+        storage = getattr(request, "_messages", None)
+        if storage is not None and len(storage):
+            return 0
+        timeout = _setting("PAGE_CACHE_TIMEOUT", 60) if state.timeout is None else state.timeout
+        now = timezone.now()
+        for moment in state.expiry:
+            if callable(moment):
+                moment = moment()
+            if isinstance(moment, datetime):
+                timeout = min(timeout, int((moment - now).total_seconds()))
+        return max(0, timeout)
