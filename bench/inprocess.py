@@ -72,7 +72,7 @@ def read_pool(pools, name):
 def measure(args):
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
 
     import quizzes.api.views as api_views
     from quizzes.leaderboards import SqlLeaderboard, unit_board
@@ -187,16 +187,20 @@ def measure(args):
     if redis_ok:
         backends.insert(0, ("redis", lambda: RedisLeaderboard()))
     original = api_views.get_backend
-    for name, factory in backends:
-        api_views.get_backend = factory
-        try:
-            v[f"{name}: leaderboard round top-50"] = timed(get(board_url), n)
-            v[f"{name}: leaderboard contest top-50"] = timed(get(f"/api/v1/contests/{slug}/leaderboard/"), n)
-            v[f"{name}: my rank (round)"] = timed(get(me_url, token=True), n)
-            v[f"{name}: my rank (contest)"] = timed(get(f"/api/v1/contests/{slug}/leaderboard/me/", token=True), n)
-        finally:
-            api_views.get_backend = original
-    v["unit board (round)"] = timed(get(f"/api/v1/contests/{slug}/leaderboard/?round=1&scope=unit"), n)
+    # The public board responses are kept a second per process (quizzes.services.lookup): the
+    # rows per backend measure the work behind them, with that memory off; the last rows with it.
+    with override_settings(LEADERBOARD_RESPONSE_SECONDS=0):
+        for name, factory in backends:
+            api_views.get_backend = factory
+            try:
+                v[f"{name}: leaderboard round top-50"] = timed(get(board_url), n)
+                v[f"{name}: leaderboard contest top-50"] = timed(get(f"/api/v1/contests/{slug}/leaderboard/"), n)
+                v[f"{name}: my rank (round)"] = timed(get(me_url, token=True), n)
+                v[f"{name}: my rank (contest)"] = timed(get(f"/api/v1/contests/{slug}/leaderboard/me/", token=True), n)
+            finally:
+                api_views.get_backend = original
+        v["unit board (round)"] = timed(get(f"/api/v1/contests/{slug}/leaderboard/?round=1&scope=unit"), n)
+    v["leaderboard round top-50, kept 1 s"] = timed(get(board_url), n)
 
     if redis_ok:
         out["sql_equals_redis"] = board_equality(args, meta)

@@ -1,8 +1,9 @@
 """The contest JSON API v1 (see DESIGN.md, "JSON API"). Views are thin: parse,
 call a service, serialize."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated, ParseError
@@ -25,6 +26,7 @@ from . import serializers as s
 from .throttles import AttemptIPThrottle, AttemptUserThrottle
 
 WRITE_THROTTLES = [AttemptUserThrottle, AttemptIPThrottle]
+CACHED_BOARD_OFFSETS = 500  # public board pages kept briefly: the first ones, where everybody looks
 
 
 def round_state(round_, moment):
@@ -232,6 +234,11 @@ class LeaderboardView(ContestApiView):
         summary="Ranking of a round, or of the whole contest without round",
     )
     def get(self, request, slug):
+        # The same for everybody: kept a second per process (quizzes.services.lookup).
+        cache_key = (slug, request.META.get("QUERY_STRING", ""), request.accepted_media_type, get_language())
+        content = lookup.board_response(cache_key)
+        if content is not None:
+            return HttpResponse(content, content_type=request.accepted_renderer.media_type)
         contest = live_contest(slug)
         params, round_, group, final = leaderboard_params(request, contest)
         offset, limit = params["offset"], params["limit"]
@@ -253,7 +260,10 @@ class LeaderboardView(ContestApiView):
             "scope": params["scope"],
             "results": results,
         }
-        return Response(data)
+        content = request.accepted_renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+        if offset < CACHED_BOARD_OFFSETS:
+            lookup.keep_board_response(cache_key, content)
+        return HttpResponse(content, content_type=request.accepted_renderer.media_type)
 
 
 class MyRankView(ContestApiView):
@@ -276,9 +286,9 @@ class MyRankView(ContestApiView):
         if final:
             mine, total = final_rank(round_.pk, request.user.pk, group), final_total(round_.pk, group)
         elif round_ is not None:
-            mine, total = backend.round_rank(round_.pk, request.user.pk), backend.round_total(round_.pk)
+            mine, total = backend.round_rank_and_total(round_.pk, request.user.pk)
         else:
-            mine, total = backend.contest_rank(contest.pk, request.user.pk), backend.contest_total(contest.pk)
+            mine, total = backend.contest_rank_and_total(contest.pk, request.user.pk)
         if mine is None:
             raise ApiError("You have no result in this ranking yet.", "not_ranked", status.HTTP_404_NOT_FOUND)
         data = {

@@ -10,6 +10,8 @@ Orders (strict and total, identical in both backends):
 from django.conf import settings
 from django.db import transaction
 
+from quizzes.services import lookup
+
 from .sql import SqlLeaderboard
 from .units import unit_board
 
@@ -24,14 +26,16 @@ def get_backend():
     return SqlLeaderboard()
 
 
-def push_after_commit(contest_id, round_id, user_id):
-    """Mirror a changed standing into Redis once the grading transaction commits."""
-    if not settings.REDIS_URL:
-        return
+def push_after_commit(contest_id, round_id, user_id, round_standing=None):
+    """Mirror a changed standing into Redis once the grading transaction commits
+    (``round_standing``: what ``RedisLeaderboard.push`` would otherwise read again)."""
+    lookup.boards_changed()
 
     def push():
-        from .redis_backend import RedisLeaderboard
+        lookup.boards_changed()
+        if settings.REDIS_URL:
+            from .redis_backend import RedisLeaderboard
 
-        RedisLeaderboard().push(contest_id, round_id, user_id)
+            RedisLeaderboard().push(contest_id, round_id, user_id, round_standing)
 
     transaction.on_commit(push)

@@ -2,11 +2,7 @@
 
 from quizzes.models import FinalStanding
 
-from .rows import individual_row, public_name
-
-
-def _name(standing):
-    return public_name(standing.user)
+from .rows import NAME_COLUMNS, display_name, individual_row
 
 
 def final_total(round_id, group=""):
@@ -14,16 +10,24 @@ def final_total(round_id, group=""):
 
 
 def final_page(round_id, group="", offset=0, limit=50):
-    rows = (
-        FinalStanding.objects.filter(round_id=round_id, group=group, rank__gt=offset, rank__lte=offset + limit)
-        .select_related("user__profile", "unit")
-        .order_by("rank")
-    )
-    return [individual_row(s.rank, _name(s), s.unit.name if s.unit else "", s.score, s.duration_ms) for s in rows]
+    rows = FinalStanding.objects.filter(
+        round_id=round_id, group=group, rank__gt=offset, rank__lte=offset + limit
+    ).order_by("rank")
+    return [
+        individual_row(rank, display_name(user_id, full_name), unit_name or "", score, duration_ms)
+        for rank, user_id, full_name, unit_name, score, duration_ms in rows.values_list(
+            "rank", *NAME_COLUMNS, "score", "duration_ms"
+        )
+    ]
 
 
 def final_rank(round_id, user_id, group=""):
-    mine = FinalStanding.objects.filter(round_id=round_id, group=group, user_id=user_id).first()
+    mine = (
+        FinalStanding.objects.filter(round_id=round_id, group=group, user_id=user_id)
+        .values_list("rank", "score", "duration_ms")
+        .first()
+    )
     if mine is None:
         return None
-    return {"rank": mine.rank, "score": mine.score, "duration_ms": mine.duration_ms}
+    rank, score, duration_ms = mine
+    return {"rank": rank, "score": score, "duration_ms": duration_ms}

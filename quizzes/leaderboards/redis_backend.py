@@ -6,21 +6,33 @@ member encodes (submitted_ms asc, user_id asc) inverted: ``<K - submitted_ms>:<K
 A hash ``:m`` maps user id -> member and ``:rows`` member -> display row (name, unit).
 Contest board ``lb:c:<contest>`` likewise with total score and total duration.
 A key ``:meta`` exists only once a board was built from the database: without it
-(Redis restarted empty, or an outage marked the round stale) the board is rebuilt
-before Redis is trusted again, and SQL answers in the meantime.
+(Redis restarted empty, or an outage marked the round stale) SQL answers until the board
+is rebuilt. A request rebuilds only a small board (``LEADERBOARD_REQUEST_REBUILD_MAX``
+standings, well under a second); a bigger one is left to ``manage.py rebuild_leaderboards``
+and to ``close_expired_attempts``, which rebuilds missing or stale boards every minute from
+cron (docs/operations.md).
+
+Reads and writes are one round trip each (Lua scripts): a page is EXISTS meta + ZCARD +
+ZREVRANGE + HMGET, a rank is EXISTS meta + ZCARD + HGET + ZREVRANK + HGET, and a graded
+attempt updates both its boards (and drops its previous member) in one call.
 """
 
 import json
 import logging
 import time
+from contextlib import contextmanager, nullcontext, suppress
+from itertools import islice
 
 from django.conf import settings
+from django.db import connection, transaction
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
-from quizzes.models import ContestStanding, RoundResult, Standing
+from quizzes.models import ContestPage, ContestStanding, Round, RoundResult, Standing
+from quizzes.services import lookup
 
-from .rows import individual_row, public_name
+from .bulk import BoardLoader
+from .rows import NAME_COLUMNS, display_json, display_name, individual_row
 from .sql import SqlLeaderboard
 
 logger = logging.getLogger(__name__)
@@ -30,8 +42,69 @@ DURATION_CAP = SCORE_SCALE - 1
 TIME_K = 9_999_999_999_999
 USER_K = 999_999_999_999
 STALE_MEMO_SECONDS = 2.0
+REBUILD_CHUNK = 20_000
+REQUEST_REBUILD_MAX = 50_000  # default of settings.LEADERBOARD_REQUEST_REBUILD_MAX
+REQUEST_LOCK_SECONDS = 30  # no request outlives gunicorn's 30 s timeout
+COMMAND_LOCK_SECONDS = 900
+JOURNAL_LENGTH = 100_000
+NOT_BUILT = object()
 
-_stale_memo = {}
+_stale_memo = {}  # round id -> (stale, when)
+_contest_stale_memo = {}  # contest id -> (stale round ids, when)
+_size_memo = {}  # board key -> (too big to rebuild in a request, when)
+
+# KEYS: per board key, key:m, key:rows, key:j; ARGV: user id, then per board member, value, row.
+_PUSH = """
+local user = ARGV[1]
+for i = 0, #KEYS / 4 - 1 do
+  local key, m, rows, journal = KEYS[4 * i + 1], KEYS[4 * i + 2], KEYS[4 * i + 3], KEYS[4 * i + 4]
+  local member = ARGV[3 * i + 2]
+  local old = redis.call('HGET', m, user)
+  if old and old ~= member then
+    redis.call('ZREM', key, old)
+    redis.call('HDEL', rows, old)
+  end
+  redis.call('ZADD', key, ARGV[3 * i + 3], member)
+  redis.call('HSET', m, user, member)
+  redis.call('HSET', rows, member, ARGV[3 * i + 4])
+  redis.call('LPUSH', journal, user)
+  redis.call('LTRIM', journal, 0, JOURNAL_LAST)
+end
+return 1
+""".replace("JOURNAL_LAST", str(JOURNAL_LENGTH - 1))
+
+# KEYS: key, key:meta, key:rows; ARGV: start, stop. Nil when the board is not built.
+_BOARD = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local members = redis.call('ZREVRANGE', KEYS[1], ARGV[1], ARGV[2])
+local total = redis.call('ZCARD', KEYS[1])
+if #members == 0 then return {total, {}} end
+return {total, redis.call('HMGET', KEYS[3], unpack(members))}
+"""
+
+# KEYS: key, key:meta, key:m, key:rows; ARGV: user id. Nil when the board is not built,
+# {total} when the user has no place, {total, rank (0-based), row} otherwise.
+_RANK = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local total = redis.call('ZCARD', KEYS[1])
+local member = redis.call('HGET', KEYS[3], ARGV[1])
+if not member then return {total} end
+local rank = redis.call('ZREVRANK', KEYS[1], member)
+local row = redis.call('HGET', KEYS[4], member)
+if not rank or not row then return {total} end
+return {total, rank, row}
+"""
+
+_scripts = {}
+
+
+def _script(redis, source):
+    """A registered script: EVALSHA, loaded again by redis-py when Redis answers NOSCRIPT
+    (after a restart). Always called with ``client=`` the connection at hand."""
+    script = _scripts.get(source)
+    if script is None:
+        script = _scripts[source] = redis.register_script(source)
+    return script
 
 
 def _prefix():
@@ -62,16 +135,84 @@ def contest_member(user_id):
     return f"{USER_K - user_id:012d}"
 
 
-def _display(standing):
-    name = public_name(standing.user)
-    return json.dumps(
-        {"n": name, "u": standing.unit.name if standing.unit else "", "s": standing.score, "d": standing.duration_ms},
-        ensure_ascii=False,
+# Columns read per standing, for the rebuild and for a push.
+ROUND_COLUMNS = ("user_id", "score", "duration_ms", "submitted_ms", *NAME_COLUMNS[1:])
+CONTEST_COLUMNS = ("user_id", "score", "duration_ms", *NAME_COLUMNS[1:])
+
+
+# The two encoders below are the hot loop of a rebuild (a million calls per board): they inline
+# round_member / round_value / contest_member / contest_value (tests hold them equal).
+
+
+def _round_entry(user_id, score, duration_ms, submitted_ms, full_name, unit_name):
+    """(member, value, display row) as the bytes Redis keeps, for a push and for a rebuild."""
+    name = full_name if full_name is not None else display_name(user_id, None)
+    return (
+        b"%013d:%012d" % (TIME_K - submitted_ms, USER_K - user_id),
+        b"%d" % (score * SCORE_SCALE + DURATION_CAP - (duration_ms if duration_ms < DURATION_CAP else DURATION_CAP)),
+        display_json(name, unit_name or "", score, duration_ms).encode(),
+    )
+
+
+def _contest_entry(user_id, score, duration_ms, full_name, unit_name):
+    name = full_name if full_name is not None else display_name(user_id, None)
+    cap = DURATION_CAP * 1000
+    return (
+        b"%012d" % (USER_K - user_id),
+        b"%d" % (score * SCORE_SCALE * 1000 + cap - (duration_ms if duration_ms < cap else cap)),
+        display_json(name, unit_name or "", score, duration_ms).encode(),
     )
 
 
 def _connection():
     return get_redis_connection("default")
+
+
+def request_rebuild_max():
+    return getattr(settings, "LEADERBOARD_REQUEST_REBUILD_MAX", REQUEST_REBUILD_MAX)
+
+
+def forget_memos():
+    _stale_memo.clear()
+    _contest_stale_memo.clear()
+    _size_memo.clear()
+
+
+lookup.on_forget(forget_memos)
+
+
+def _memo(memo, key, compute):
+    entry = memo.get(key)
+    now = time.monotonic()
+    if entry is None or now - entry[1] > STALE_MEMO_SECONDS:
+        entry = memo[key] = (compute(), now)
+    return entry[0]
+
+
+@contextmanager
+def clearing_stale(contest_id, round_ids):
+    """Around a rebuild of these rounds' boards and their contest's: their stale marks are
+    cleared first, so that a push failing meanwhile marks its round again (and a later
+    rebuild catches it), and set again if the rebuild fails."""
+    round_ids = list(round_ids)
+    if round_ids:
+        RoundResult.objects.filter(round_id__in=round_ids, leaderboard_stale=True).update(leaderboard_stale=False)
+    try:
+        yield
+    except BaseException:
+        if round_ids:
+            RoundResult.objects.filter(round_id__in=round_ids).update(leaderboard_stale=True)
+        raise
+    finally:
+        for round_id in round_ids:
+            _stale_memo.pop(round_id, None)
+        _contest_stale_memo.pop(contest_id, None)
+
+
+def _mark_stale(contest_id, round_id):
+    RoundResult.objects.update_or_create(round_id=round_id, defaults={"leaderboard_stale": True})
+    _stale_memo.pop(round_id, None)
+    _contest_stale_memo.pop(contest_id, None)
 
 
 class RedisLeaderboard:
@@ -81,279 +222,349 @@ class RedisLeaderboard:
         self.sql = SqlLeaderboard()
 
     # -- writes -----------------------------------------------------------------
-    def push(self, contest_id, round_id, user_id):
+    def push(self, contest_id, round_id, user_id, round_standing=None):
+        """Write a person's round and contest standings to both boards in one round trip.
+
+        ``round_standing`` is the (score, duration_ms, submitted_ms, unit_id) that
+        ``standings.record`` wrote. The contest standing is read here, after the commit, with
+        the person's name, in one query: its totals are then the latest even when two rounds
+        of one person were graded at once and their pushes cross. Without ``round_standing``
+        the round standing is read too.
+        """
         try:
-            self._push_round(round_id, user_id)
-            self._push_contest(contest_id, user_id)
+            entries = self._entries(contest_id, round_id, user_id, round_standing)
+            if entries:
+                self._write(_connection(), user_id, entries)
         except RedisError:
             logger.warning("Redis unavailable: round %s marked stale, SQL serves it", round_id)
-            RoundResult.objects.update_or_create(round_id=round_id, defaults={"leaderboard_stale": True})
-            _stale_memo.pop(round_id, None)
+            _mark_stale(contest_id, round_id)
 
-    def _push_round(self, round_id, user_id):
-        standing = (
-            Standing.objects.select_related("user__profile", "unit").filter(round_id=round_id, user_id=user_id).first()
+    def _entries(self, contest_id, round_id, user_id, round_standing):
+        """[(board key, (member, value, row))] for the round and contest boards."""
+        contest = (
+            ContestStanding.objects.filter(contest_id=contest_id, user_id=user_id).values_list(*CONTEST_COLUMNS).first()
         )
-        if standing is None:
-            return
-        key = round_key(round_id)
-        self._write(
-            key,
-            user_id,
-            round_member(standing.submitted_ms, user_id),
-            round_value(standing.score, standing.duration_ms),
-            _display(standing),
-        )
+        entries = [(contest_key(contest_id), _contest_entry(*contest))] if contest else []
+        if round_standing is None or contest is None:
+            found = Standing.objects.filter(round_id=round_id, user_id=user_id).values_list(*ROUND_COLUMNS).first()
+            if found:
+                entries.insert(0, (round_key(round_id), _round_entry(*found)))
+            return entries
+        from .units import unit_names
 
-    def _push_contest(self, contest_id, user_id):
-        standing = (
-            ContestStanding.objects.select_related("user__profile", "unit")
-            .filter(contest_id=contest_id, user_id=user_id)
-            .first()
+        score, duration_ms, submitted_ms, unit_id = round_standing
+        full_name = contest[3]
+        unit_name = unit_names({unit_id}).get(unit_id) if unit_id is not None else None
+        entries.insert(
+            0, (round_key(round_id), _round_entry(user_id, score, duration_ms, submitted_ms, full_name, unit_name))
         )
-        if standing is None:
-            return
-        self._write(
-            contest_key(contest_id),
-            user_id,
-            contest_member(user_id),
-            contest_value(standing.score, standing.duration_ms),
-            _display(standing),
-        )
+        return entries
 
-    def _write(self, key, user_id, member, value, row):
-        redis = _connection()
-        old = redis.hget(f"{key}:m", user_id)
-        pipe = redis.pipeline(transaction=True)
-        if old is not None and old.decode() != member:
-            pipe.zrem(key, old)
-            pipe.hdel(f"{key}:rows", old)
-        pipe.zadd(key, {member: value})
-        pipe.hset(f"{key}:m", user_id, member)
-        pipe.hset(f"{key}:rows", member, row)
-        # Journal of recent writes, replayed after a rebuild swaps its keys in.
-        pipe.lpush(f"{key}:j", user_id)
-        pipe.ltrim(f"{key}:j", 0, 99_999)
-        pipe.execute()
+    def _write(self, redis, user_id, entries, client=None):
+        keys, args = [], [user_id]
+        for key, (member, value, row) in entries:
+            keys += [key, f"{key}:m", f"{key}:rows", f"{key}:j"]
+            args += [member, value, row]
+        _script(redis, _PUSH)(keys=keys, args=args, client=client or redis)
 
     # -- rebuild ----------------------------------------------------------------
-    def rebuild_round(self, round_id, chunk=20_000):
-        standings = Standing.objects.filter(round_id=round_id).select_related("user__profile", "unit")
+    def rebuild_round(self, round_id, chunk=REBUILD_CHUNK):
         count = self._rebuild(
             round_key(round_id),
-            standings.order_by("pk"),
-            lambda s: (round_member(s.submitted_ms, s.user_id), round_value(s.score, s.duration_ms)),
-            lambda user_id: self._push_round(round_id, user_id),
+            Standing.objects.filter(round_id=round_id).values_list(*ROUND_COLUMNS),
+            _round_entry,
+            lambda user_ids: self._replay(
+                round_key(round_id), Standing.objects.filter(round_id=round_id), ROUND_COLUMNS, _round_entry, user_ids
+            ),
             chunk,
         )
-        RoundResult.objects.filter(round_id=round_id).update(leaderboard_stale=False)
-        _stale_memo.pop(round_id, None)
         return count
 
-    def rebuild_contest(self, contest_id, chunk=20_000):
-        standings = ContestStanding.objects.filter(contest_id=contest_id).select_related("user__profile", "unit")
-        return self._rebuild(
+    def rebuild_stale(self, contest_id, round_ids):
+        """Rebuild rounds marked stale and the contest board (a push that failed missed both).
+        Returns [(round id, or None for the contest board, count, seconds)]."""
+        done = []
+        with clearing_stale(contest_id, round_ids):
+            for round_id, rebuild, pk in [
+                *((r, self.rebuild_round, r) for r in round_ids),
+                (None, self.rebuild_contest, contest_id),
+            ]:
+                started = time.monotonic()
+                count = rebuild(pk)
+                done.append((round_id, count, time.monotonic() - started))
+        return done
+
+    def rebuild_contest(self, contest_id, chunk=REBUILD_CHUNK):
+        standings = ContestStanding.objects.filter(contest_id=contest_id)
+        count = self._rebuild(
             contest_key(contest_id),
-            standings.order_by("pk"),
-            lambda s: (contest_member(s.user_id), contest_value(s.score, s.duration_ms)),
-            lambda user_id: self._push_contest(contest_id, user_id),
+            standings.values_list(*CONTEST_COLUMNS),
+            _contest_entry,
+            lambda user_ids: self._replay(
+                contest_key(contest_id), standings, CONTEST_COLUMNS, _contest_entry, user_ids
+            ),
             chunk,
         )
+        return count
 
-    def _rebuild(self, key, queryset, encode, replay, chunk):
-        """Fill temporary keys, swap them in atomically, then replay what changed meanwhile."""
+    def _rebuild(self, key, rows, encode, replay, chunk):
+        """Stream the standings into temporary keys (one round trip per chunk: a ZADD and two
+        HSETs), swap them in atomically with ``:meta`` last, then replay what changed meanwhile."""
         redis = _connection()
         redis.delete(f"{key}:j")
         tmp = f"{key}:building:{time.time_ns()}"
         count = 0
-        pipe = redis.pipeline(transaction=False)
-        for standing in queryset.iterator(chunk_size=chunk):
-            member, value = encode(standing)
-            pipe.zadd(tmp, {member: value})
-            pipe.hset(f"{tmp}:m", standing.user_id, member)
-            pipe.hset(f"{tmp}:rows", member, _display(standing))
-            count += 1
-            if count % chunk == 0:
-                pipe.execute()
-        pipe.set(f"{tmp}:meta", count)
-        pipe.execute()
-        swap = redis.pipeline(transaction=True)
-        for suffix in ("", ":m", ":rows"):
-            if count:
-                swap.rename(f"{tmp}{suffix}", f"{key}{suffix}")
-            else:  # an empty sorted set or hash does not exist in Redis
-                swap.delete(f"{key}{suffix}")
-        swap.rename(f"{tmp}:meta", f"{key}:meta")
-        swap.execute()
-        for user_id in {int(raw) for raw in redis.lrange(f"{key}:j", 0, -1)}:
-            replay(user_id)
+        try:
+            # One snapshot, read in chunks through a server-side cursor on PostgreSQL: inside a
+            # transaction it streams (outside one, WITH HOLD, it would materialise the whole result
+            # first). No ORDER BY: the snapshot makes the order irrelevant, and sorting a million
+            # rows doubled the time of the query.
+            streaming = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+            with streaming, BoardLoader(redis, tmp) as loader:
+                standings = rows.order_by().iterator(chunk_size=chunk)
+                while batch := list(islice(standings, chunk)):
+                    count += loader.add([(b"%d" % row[0], *encode(*row)) for row in batch])
+            swap = redis.pipeline(transaction=True)
+            swap.set(f"{tmp}:meta", count)
+            for suffix in ("", ":m", ":rows"):
+                # UNLINK frees the old board in the background (a RENAME over a million-entry
+                # key would free it synchronously and stall Redis).
+                swap.unlink(f"{key}{suffix}")
+                if count:  # an empty sorted set or hash does not exist in Redis
+                    swap.rename(f"{tmp}{suffix}", f"{key}{suffix}")
+            swap.rename(f"{tmp}:meta", f"{key}:meta")
+            swap.execute()
+        except BaseException:
+            with suppress(RedisError):
+                redis.unlink(tmp, f"{tmp}:m", f"{tmp}:rows", f"{tmp}:meta")
+            raise
+        replayed = {int(raw) for raw in redis.lrange(f"{key}:j", 0, -1)}
+        if replayed:
+            replay(replayed)
         return count
 
-    # -- reads ------------------------------------------------------------------
-    def _usable(self, redis, key, round_id=None):
-        if round_id is not None and self._stale(round_id):
-            return False
-        return bool(redis.exists(f"{key}:meta"))
-
-    def _stale(self, round_id):
-        memo = _stale_memo.get(round_id)
-        now = time.monotonic()
-        if memo is None or now - memo[1] > STALE_MEMO_SECONDS:
-            stale = RoundResult.objects.filter(round_id=round_id, leaderboard_stale=True).exists()
-            memo = _stale_memo[round_id] = (stale, now)
-        return memo[0]
-
-    def _try_rebuild(self, redis, key, rebuild, *args):
-        """One process rebuilds (under a short lock); the others answer from SQL."""
-        if redis.set(f"{key}:lock", "1", nx=True, ex=120):
-            try:
-                rebuild(*args)
-            finally:
-                redis.delete(f"{key}:lock")
-            return True
-        return False
-
-    def _page(self, key, offset, limit):
+    def _replay(self, key, standings, columns, encode, user_ids):
+        """Write again the standings of people graded while a rebuild ran."""
         redis = _connection()
-        members = redis.zrevrange(key, offset, offset + limit - 1)
-        if not members:
-            return []
-        rows = redis.hmget(f"{key}:rows", members)
-        page = []
-        for i, raw in enumerate(rows):
-            data = json.loads(raw)
-            page.append(individual_row(offset + i + 1, data["n"], data["u"], data["s"], data["d"]))
-        return page
-
-    def _rank(self, key, user_id):
-        redis = _connection()
-        member = redis.hget(f"{key}:m", user_id)
-        if member is None:
-            return None
         pipe = redis.pipeline(transaction=False)
-        pipe.zrevrank(key, member)
-        pipe.hget(f"{key}:rows", member)
-        rank, raw = pipe.execute()
-        if rank is None or raw is None:
-            return None
-        data = json.loads(raw)
-        return {"rank": rank + 1, "score": data["s"], "duration_ms": data["d"]}
+        ids = sorted(user_ids)
+        for start in range(0, len(ids), 1000):
+            for row in standings.filter(user_id__in=ids[start : start + 1000]).values_list(*columns):
+                self._write(redis, row[0], [(key, encode(*row))], client=pipe)
+        pipe.execute()
 
-    def _ready_round(self, round_id):
+    def rebuild_missing(self, contests=None):
+        """Rebuild the boards of ``contests`` (default: the live ones) that are missing in Redis
+        or marked stale; returns [(contest, round or None for contest-wide, count, seconds)].
+        A query and one EXISTS per board when all is well."""
+        contests = ContestPage.objects.live() if contests is None else contests
         redis = _connection()
-        key = round_key(round_id)
-        if self._usable(redis, key, round_id):
-            return key
-        self._try_rebuild(redis, key, self.rebuild_round, round_id)
-        return key if self._usable(redis, key, round_id) else None
-
-    def _ready_contest(self, contest_id):
-        redis = _connection()
-        key = contest_key(contest_id)
-        stale_rounds = list(
-            RoundResult.objects.filter(round__contest_id=contest_id, leaderboard_stale=True).values_list(
-                "round_id", flat=True
+        done = []
+        for contest in contests:
+            rounds = list(Round.objects.filter(contest=contest).order_by("number"))
+            stale = set(
+                RoundResult.objects.filter(round__in=rounds, leaderboard_stale=True).values_list("round_id", flat=True)
             )
-        )
-        if not stale_rounds and redis.exists(f"{key}:meta"):
-            return key
-        if self._try_rebuild(redis, key, self.rebuild_contest, contest_id):
-            for round_id in stale_rounds:
-                self.rebuild_round(round_id)
-            return key
-        return None
+            pipe = redis.pipeline(transaction=False)
+            for round_ in rounds:
+                pipe.exists(f"{round_key(round_.pk)}:meta")
+            pipe.exists(f"{contest_key(contest.pk)}:meta")
+            built = pipe.execute()
+            jobs = [
+                (round_, round_key(round_.pk), self.rebuild_round, round_.pk)
+                for round_, exists in zip(rounds, built[:-1], strict=True)
+                if round_.pk not in stale and not exists
+            ]
+            if stale:
+                jobs.append((None, contest_key(contest.pk), self.rebuild_stale, contest.pk, sorted(stale)))
+            elif not built[-1]:
+                jobs.append((None, contest_key(contest.pk), self.rebuild_contest, contest.pk))
+            by_id = {round_.pk: round_ for round_ in rounds}
+            for round_, key, rebuild, *args in jobs:
+                started = time.monotonic()
+                count = self.rebuild_locked(key, rebuild, *args, force=False)
+                if count is None:  # being rebuilt elsewhere right now
+                    continue
+                if isinstance(count, list):  # rebuild_stale: the stale rounds, then the contest
+                    done += [(contest, by_id.get(pk), n, seconds) for pk, n, seconds in count]
+                else:
+                    done.append((contest, round_, count, time.monotonic() - started))
+        return done
 
-    def _board(self, key, offset, limit):
-        """Total and one page in two round trips: (EXISTS meta, ZCARD, ZREVRANGE), then HMGET."""
+    def rebuild_locked(self, key, rebuild, *args, force=True):
+        """Out of band (the command): rebuild under the lock requests take, so that none starts
+        the same rebuild meanwhile. ``force`` takes the lock whoever holds it (a lock left by a
+        killed worker must not stop the operator); otherwise a held lock skips the board (None)."""
         redis = _connection()
-        pipe = redis.pipeline(transaction=False)
+        if not redis.set(f"{key}:lock", "command", nx=not force, ex=COMMAND_LOCK_SECONDS):
+            return None
+        try:
+            return rebuild(*args)
+        finally:
+            redis.delete(f"{key}:lock")
+
+    # -- reads ------------------------------------------------------------------
+    def _stale(self, round_id):
+        return _memo(
+            _stale_memo,
+            round_id,
+            lambda: RoundResult.objects.filter(round_id=round_id, leaderboard_stale=True).exists(),
+        )
+
+    def _stale_rounds(self, contest_id):
+        return _memo(
+            _contest_stale_memo,
+            contest_id,
+            lambda: list(
+                RoundResult.objects.filter(round__contest_id=contest_id, leaderboard_stale=True).values_list(
+                    "round_id", flat=True
+                )
+            ),
+        )
+
+    def _rebuild_in_request(self, lock, key, standings, rebuild, *args):
+        """Rebuild a missing or stale board here only if it is small (``standings``, the biggest
+        board rebuilt, has at most LEADERBOARD_REQUEST_REBUILD_MAX rows); one process at a time
+        (the short lock ``lock``), the others answer from SQL meanwhile. Whether it was rebuilt."""
+        limit = request_rebuild_max()
+        too_big = _memo(_size_memo, key, lambda: standings.order_by()[limit : limit + 1].exists())
+        if too_big:
+            return False
+        redis = _connection()
+        if not redis.set(f"{lock}:lock", "request", nx=True, ex=REQUEST_LOCK_SECONDS):
+            return False
+        try:
+            rebuild(*args)
+        finally:
+            redis.delete(f"{lock}:lock")
+        return True
+
+    def _on_round(self, round_id, read):
+        """``read(key)`` on the round's board, rebuilding a small board first if needed;
+        NOT_BUILT when SQL must answer."""
+        key = round_key(round_id)
+        if not self._stale(round_id):
+            result = read(key)
+            if result is not NOT_BUILT:
+                return result
+            standings = Standing.objects.filter(round_id=round_id)
+            rebuilt = self._rebuild_in_request(key, key, standings, self.rebuild_round, round_id)
+        else:  # the contest board missed the same writes: both are rebuilt
+            contest_id = Round.objects.filter(pk=round_id).values_list("contest_id", flat=True).first()
+            standings = ContestStanding.objects.filter(contest_id=contest_id)
+            lock = contest_key(contest_id)
+            rebuilt = self._rebuild_in_request(lock, key, standings, self.rebuild_stale, contest_id, [round_id])
+        return read(key) if rebuilt else NOT_BUILT
+
+    def _on_contest(self, contest_id, read):
+        key = contest_key(contest_id)
+        stale_rounds = self._stale_rounds(contest_id)
+        if not stale_rounds:
+            result = read(key)
+            if result is not NOT_BUILT:
+                return result
+        # Every round standing has a contest standing: the contest board is the bigger one.
+        standings = ContestStanding.objects.filter(contest_id=contest_id)
+        if stale_rounds:
+            rebuilt = self._rebuild_in_request(key, key, standings, self.rebuild_stale, contest_id, stale_rounds)
+        else:
+            rebuilt = self._rebuild_in_request(key, key, standings, self.rebuild_contest, contest_id)
+        return read(key) if rebuilt else NOT_BUILT
+
+    def _read_board(self, offset, limit):
+        def read(key):
+            redis = _connection()
+            if limit <= 0:  # (ZREVRANGE 0 -1 would be the whole board)
+                total = self._read_total(key)
+                return total if total is NOT_BUILT else (total, [])
+            found = _script(redis, _BOARD)(
+                keys=[key, f"{key}:meta", f"{key}:rows"], args=[offset, offset + limit - 1], client=redis
+            )
+            if found is None:
+                return NOT_BUILT
+            total, rows = found
+            page = []
+            for rank, raw in enumerate(rows, start=offset + 1):
+                data = json.loads(raw)
+                page.append(individual_row(rank, data["n"], data["u"], data["s"], data["d"]))
+            return total, page
+
+        return read
+
+    @staticmethod
+    def _read_total(key):
+        pipe = _connection().pipeline(transaction=False)
         pipe.exists(f"{key}:meta")
         pipe.zcard(key)
-        pipe.zrevrange(key, offset, offset + limit - 1)
-        built, total, members = pipe.execute()
-        if not built:
-            return None
-        rows = redis.hmget(f"{key}:rows", members) if members else []
-        page = []
-        for i, raw in enumerate(rows):
+        built, total = pipe.execute()
+        return total if built else NOT_BUILT
+
+    def _read_rank(self, user_id):
+        def read(key):
+            redis = _connection()
+            found = _script(redis, _RANK)(
+                keys=[key, f"{key}:meta", f"{key}:m", f"{key}:rows"], args=[user_id], client=redis
+            )
+            if found is None:
+                return NOT_BUILT
+            if len(found) == 1:
+                return None, found[0]
+            total, rank, raw = found
             data = json.loads(raw)
-            page.append(individual_row(offset + i + 1, data["n"], data["u"], data["s"], data["d"]))
-        return total, page
+            return {"rank": rank + 1, "score": data["s"], "duration_ms": data["d"]}, total
+
+        return read
+
+    def _round(self, round_id, read, fallback):
+        try:
+            result = self._on_round(round_id, read)
+            if result is not NOT_BUILT:
+                return result
+        except RedisError:
+            pass
+        return fallback()
+
+    def _contest(self, contest_id, read, fallback):
+        try:
+            result = self._on_contest(contest_id, read)
+            if result is not NOT_BUILT:
+                return result
+        except RedisError:
+            pass
+        return fallback()
 
     def round_board(self, round_id, offset=0, limit=50):
-        try:
-            if not self._stale(round_id):
-                board = self._board(round_key(round_id), offset, limit)
-                if board is not None:
-                    return board
-            key = self._ready_round(round_id)
-            if key:
-                return self._board(key, offset, limit) or self.sql.round_board(round_id, offset, limit)
-        except RedisError:
-            pass
-        return self.sql.round_board(round_id, offset, limit)
+        return self._round(
+            round_id, self._read_board(offset, limit), lambda: self.sql.round_board(round_id, offset, limit)
+        )
 
     def contest_board(self, contest_id, offset=0, limit=50):
-        try:
-            key = self._ready_contest(contest_id)
-            if key:
-                board = self._board(key, offset, limit)
-                if board is not None:
-                    return board
-        except RedisError:
-            pass
-        return self.sql.contest_board(contest_id, offset, limit)
+        return self._contest(
+            contest_id, self._read_board(offset, limit), lambda: self.sql.contest_board(contest_id, offset, limit)
+        )
+
+    def round_rank_and_total(self, round_id, user_id):
+        return self._round(round_id, self._read_rank(user_id), lambda: self.sql.round_rank_and_total(round_id, user_id))
+
+    def contest_rank_and_total(self, contest_id, user_id):
+        return self._contest(
+            contest_id, self._read_rank(user_id), lambda: self.sql.contest_rank_and_total(contest_id, user_id)
+        )
 
     def round_total(self, round_id):
-        try:
-            key = self._ready_round(round_id)
-            if key:
-                return _connection().zcard(key)
-        except RedisError:
-            pass
-        return self.sql.round_total(round_id)
+        return self._round(round_id, self._read_total, lambda: self.sql.round_total(round_id))
 
     def round_page(self, round_id, offset=0, limit=50):
-        try:
-            key = self._ready_round(round_id)
-            if key:
-                return self._page(key, offset, limit)
-        except RedisError:
-            pass
-        return self.sql.round_page(round_id, offset, limit)
+        return self.round_board(round_id, offset, limit)[1]
 
     def round_rank(self, round_id, user_id):
-        try:
-            key = self._ready_round(round_id)
-            if key:
-                return self._rank(key, user_id)
-        except RedisError:
-            pass
-        return self.sql.round_rank(round_id, user_id)
+        return self.round_rank_and_total(round_id, user_id)[0]
 
     def contest_total(self, contest_id):
-        try:
-            key = self._ready_contest(contest_id)
-            if key:
-                return _connection().zcard(key)
-        except RedisError:
-            pass
-        return self.sql.contest_total(contest_id)
+        return self._contest(contest_id, self._read_total, lambda: self.sql.contest_total(contest_id))
 
     def contest_page(self, contest_id, offset=0, limit=50):
-        try:
-            key = self._ready_contest(contest_id)
-            if key:
-                return self._page(key, offset, limit)
-        except RedisError:
-            pass
-        return self.sql.contest_page(contest_id, offset, limit)
+        return self.contest_board(contest_id, offset, limit)[1]
 
     def contest_rank(self, contest_id, user_id):
-        try:
-            key = self._ready_contest(contest_id)
-            if key:
-                return self._rank(key, user_id)
-        except RedisError:
-            pass
-        return self.sql.contest_rank(contest_id, user_id)
+        return self.contest_rank_and_total(contest_id, user_id)[0]

@@ -1,21 +1,78 @@
-"""Leaderboards straight from the standings tables, using the ranking indexes."""
+"""Leaderboards straight from the standings tables, using the ranking indexes.
 
-from django.db.models import Q, Sum
+Rows are read with ``values_list`` (no model instances for Standing, User, Profile, Unit);
+a total is one query over the per-unit aggregates, a rank one query over the score buckets
+(everyone in a better (score, whole second) bucket, plus those ahead inside mine).
+"""
+
+from django.db import connection
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from quizzes.models import ContestStanding, ScoreBucket, Standing, UnitStanding
-from quizzes.services.standings import bucket_of
 
-from .rows import individual_row, public_name
+from .rows import NAME_COLUMNS, display_name, individual_row
 
-
-def _name(standing):
-    return public_name(standing.user)
+PAGE_COLUMNS = (*NAME_COLUMNS, "score", "duration_ms")
 
 
-def _bucket_sum(buckets, score, second):
-    """Standings in buckets strictly ahead of (score, second): higher score, or same score and fewer seconds."""
-    total = buckets.filter(Q(score__gt=score) | Q(score=score, second__lt=second)).aggregate(n=Sum("count"))["n"]
-    return total or 0
+def page_rows(values, offset):
+    """Board rows from ``PAGE_COLUMNS`` tuples."""
+    return [
+        individual_row(rank, display_name(user_id, full_name), unit_name or "", score, duration_ms)
+        for rank, (user_id, full_name, unit_name, score, duration_ms) in enumerate(values, start=offset + 1)
+    ]
+
+
+def _sum(queryset, column, group):
+    """A subquery: SUM(column) over ``queryset`` (one group), 0 when empty."""
+    total = queryset.order_by().values(group).annotate(n=Sum(column)).values("n")
+    return Coalesce(Subquery(total), Value(0))
+
+
+def _total(unit_aggregates, without_unit, group):
+    """Participants summed over the per-unit aggregates (a handful of rows instead of counting
+    them all), plus the standings without a unit: one query."""
+    total = ExpressionWrapper(
+        Count("pk") + _sum(unit_aggregates, "participants", group), output_field=BigIntegerField()
+    )
+    return without_unit.aggregate(n=total)["n"]
+
+
+# A rank in one query and one round trip: my standing, everyone in a better (score, whole
+# second) bucket, and those ahead of me inside my bucket (a short range of the ranking index).
+# Plain SQL, the same on PostgreSQL and SQLite (integer division of integer columns): the ORM
+# spelling of these correlated subqueries cost more to compile than the query costs to run.
+ROUND_RANK_SQL = """
+SELECT s.score, s.duration_ms,
+  COALESCE((SELECT SUM(b.count) FROM {buckets} b WHERE b.round_id = s.round_id
+            AND (b.score > s.score OR (b.score = s.score AND b.second < s.duration_ms / 1000))), 0)
+  + (SELECT COUNT(*) FROM {standings} t WHERE t.round_id = s.round_id AND t.score = s.score
+     AND t.duration_ms >= s.duration_ms / 1000 * 1000 AND t.duration_ms <= s.duration_ms
+     AND (t.duration_ms < s.duration_ms OR (t.duration_ms = s.duration_ms AND (t.submitted_ms < s.submitted_ms
+          OR (t.submitted_ms = s.submitted_ms AND t.user_id < s.user_id)))))
+FROM {standings} s WHERE s.round_id = %s AND s.user_id = %s
+"""
+CONTEST_RANK_SQL = """
+SELECT s.score, s.duration_ms,
+  COALESCE((SELECT SUM(b.count) FROM {buckets} b WHERE b.contest_id = s.contest_id AND b.round_id IS NULL
+            AND (b.score > s.score OR (b.score = s.score AND b.second < s.duration_ms / 1000))), 0)
+  + (SELECT COUNT(*) FROM {standings} t WHERE t.contest_id = s.contest_id AND t.score = s.score
+     AND t.duration_ms >= s.duration_ms / 1000 * 1000 AND t.duration_ms <= s.duration_ms
+     AND (t.duration_ms < s.duration_ms OR (t.duration_ms = s.duration_ms AND t.user_id < s.user_id)))
+FROM {standings} s WHERE s.contest_id = %s AND s.user_id = %s
+"""
+
+
+def _rank(sql, standings, params):
+    tables = {"buckets": ScoreBucket._meta.db_table, "standings": standings._meta.db_table}
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(**tables), params)
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    score, duration_ms, ahead = found
+    return {"rank": ahead + 1, "score": score, "duration_ms": duration_ms}
 
 
 class SqlLeaderboard:
@@ -23,85 +80,46 @@ class SqlLeaderboard:
 
     # -- round -------------------------------------------------------------
     def round_total(self, round_id):
-        # Sum of unit aggregates: a handful of rows instead of counting them all.
-        with_unit = sum(UnitStanding.objects.filter(round_id=round_id).values_list("participants", flat=True))
-        without_unit = Standing.objects.filter(round_id=round_id, unit__isnull=True).count()
-        return with_unit + without_unit
+        return _total(
+            UnitStanding.objects.filter(round_id=round_id),
+            Standing.objects.filter(round_id=round_id, unit__isnull=True),
+            "round_id",
+        )
 
     def round_page(self, round_id, offset=0, limit=50):
-        standings = (
-            Standing.objects.filter(round_id=round_id)
-            .select_related("user__profile", "unit")
-            .order_by("-score", "duration_ms", "submitted_ms", "user_id")[offset : offset + limit]
-        )
-        return [
-            individual_row(offset + i + 1, _name(s), s.unit.name if s.unit else "", s.score, s.duration_ms)
-            for i, s in enumerate(standings)
-        ]
+        standings = Standing.objects.filter(round_id=round_id).order_by(
+            "-score", "duration_ms", "submitted_ms", "user_id"
+        )[offset : offset + limit]
+        return page_rows(standings.values_list(*PAGE_COLUMNS), offset)
 
     def round_rank(self, round_id, user_id):
-        mine = Standing.objects.filter(round_id=round_id, user_id=user_id).first()
-        if mine is None:
-            return None
-        score, second = bucket_of(mine.score, mine.duration_ms)
-        # Everyone in a better (score, second) bucket, then those ahead inside mine.
-        ahead = _bucket_sum(ScoreBucket.objects.filter(round_id=round_id), score, second)
-        ahead += (
-            Standing.objects.filter(
-                round_id=round_id,
-                score=mine.score,
-                duration_ms__gte=second * 1000,
-                duration_ms__lte=mine.duration_ms,
-            )
-            .filter(
-                Q(duration_ms__lt=mine.duration_ms)
-                | Q(duration_ms=mine.duration_ms, submitted_ms__lt=mine.submitted_ms)
-                | Q(duration_ms=mine.duration_ms, submitted_ms=mine.submitted_ms, user_id__lt=user_id)
-            )
-            .count()
-        )
-        return {"rank": ahead + 1, "score": mine.score, "duration_ms": mine.duration_ms}
+        return _rank(ROUND_RANK_SQL, Standing, [round_id, user_id])
+
+    def round_rank_and_total(self, round_id, user_id):
+        return self.round_rank(round_id, user_id), self.round_total(round_id)
 
     def round_board(self, round_id, offset=0, limit=50):
         return self.round_total(round_id), self.round_page(round_id, offset, limit)
 
-    def contest_board(self, contest_id, offset=0, limit=50):
-        return self.contest_total(contest_id), self.contest_page(contest_id, offset, limit)
-
     # -- contest-wide ------------------------------------------------------
     def contest_total(self, contest_id):
-        with_unit = sum(
-            UnitStanding.objects.filter(contest_id=contest_id, round__isnull=True).values_list(
-                "participants", flat=True
-            )
+        return _total(
+            UnitStanding.objects.filter(contest_id=contest_id, round__isnull=True),
+            ContestStanding.objects.filter(contest_id=contest_id, unit__isnull=True),
+            "contest_id",
         )
-        return with_unit + ContestStanding.objects.filter(contest_id=contest_id, unit__isnull=True).count()
 
     def contest_page(self, contest_id, offset=0, limit=50):
-        standings = (
-            ContestStanding.objects.filter(contest_id=contest_id)
-            .select_related("user__profile", "unit")
-            .order_by("-score", "duration_ms", "user_id")[offset : offset + limit]
-        )
-        return [
-            individual_row(offset + i + 1, _name(s), s.unit.name if s.unit else "", s.score, s.duration_ms)
-            for i, s in enumerate(standings)
+        standings = ContestStanding.objects.filter(contest_id=contest_id).order_by("-score", "duration_ms", "user_id")[
+            offset : offset + limit
         ]
+        return page_rows(standings.values_list(*PAGE_COLUMNS), offset)
 
     def contest_rank(self, contest_id, user_id):
-        mine = ContestStanding.objects.filter(contest_id=contest_id, user_id=user_id).first()
-        if mine is None:
-            return None
-        score, second = bucket_of(mine.score, mine.duration_ms)
-        ahead = _bucket_sum(ScoreBucket.objects.filter(contest_id=contest_id, round__isnull=True), score, second)
-        ahead += (
-            ContestStanding.objects.filter(
-                contest_id=contest_id,
-                score=mine.score,
-                duration_ms__gte=second * 1000,
-                duration_ms__lte=mine.duration_ms,
-            )
-            .filter(Q(duration_ms__lt=mine.duration_ms) | Q(duration_ms=mine.duration_ms, user_id__lt=user_id))
-            .count()
-        )
-        return {"rank": ahead + 1, "score": mine.score, "duration_ms": mine.duration_ms}
+        return _rank(CONTEST_RANK_SQL, ContestStanding, [contest_id, user_id])
+
+    def contest_rank_and_total(self, contest_id, user_id):
+        return self.contest_rank(contest_id, user_id), self.contest_total(contest_id)
+
+    def contest_board(self, contest_id, offset=0, limit=50):
+        return self.contest_total(contest_id), self.contest_page(contest_id, offset, limit)

@@ -38,7 +38,9 @@ def _rules(contest):
 
 def eligible_units(contest):
     minimum = float(contest.unit_min_participation)
-    rows = [row for row in unit_board(contest.pk) if row["headcount"] and row["participation_rate"] >= minimum]
+    rows = [
+        row for row in unit_board(contest.pk, fresh=True) if row["headcount"] and row["participation_rate"] >= minimum
+    ]
     rows.sort(key=lambda r: (-r["participation_rate"], -r["average_score"], -r["participants"], r["code"]))
     return rows
 

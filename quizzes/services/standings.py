@@ -2,10 +2,16 @@
 
 A participant's round standing is their best attempt; the contest standing sums
 round-best scores and durations; unit standings keep participants and score sums
-so unit boards never group the whole table.
+so unit boards never group the whole table; score buckets count standings per
+(score, whole second) so "my rank" in SQL never counts the whole table either.
+
+Row locks are taken in a fixed order: the round standing, the contest standing, then
+the unit rows (round and contest-wide) in one statement, then the buckets in one.
 """
 
-from django.db import IntegrityError, transaction
+from collections import Counter
+
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from quizzes.models import ContestStanding, ScoreBucket, Standing, UnitStanding
@@ -19,9 +25,14 @@ def attempt_key(attempt):
     return (-attempt.score, attempt.duration_ms, epoch_ms(attempt.submitted_at), attempt.user_id)
 
 
+def bucket_of(score, duration_ms):
+    return score, duration_ms // 1000
+
+
 def record(attempt):
     """Update the standings with a freshly graded attempt. Returns the round standing."""
     standing = Standing.objects.select_for_update().filter(round_id=attempt.round_id, user_id=attempt.user_id).first()
+    buckets = Counter()
     if standing is None:
         standing = Standing.objects.create(
             round_id=attempt.round_id,
@@ -33,74 +44,48 @@ def record(attempt):
             duration_ms=attempt.duration_ms,
             submitted_ms=epoch_ms(attempt.submitted_at),
         )
-        _add_to_unit(attempt.contest_id, attempt.round_id, attempt.unit_id, participants=1, score=attempt.score)
-        _move_bucket(attempt.contest_id, attempt.round_id, None, (attempt.score, attempt.duration_ms))
-        _add_to_contest(attempt, score=attempt.score, duration_ms=attempt.duration_ms, new_round=True)
+        new_round, delta_score, delta_duration = True, attempt.score, attempt.duration_ms
     elif attempt_key(attempt) < standing.sort_key():
+        new_round = False
         delta_score = attempt.score - standing.score
         delta_duration = attempt.duration_ms - standing.duration_ms
-        _move_bucket(
-            attempt.contest_id,
-            attempt.round_id,
-            (standing.score, standing.duration_ms),
-            (attempt.score, attempt.duration_ms),
-        )
+        buckets[(attempt.round_id, *bucket_of(standing.score, standing.duration_ms))] -= 1
         standing.attempt = attempt
         standing.score = attempt.score
         standing.duration_ms = attempt.duration_ms
         standing.submitted_ms = epoch_ms(attempt.submitted_at)
         standing.save(update_fields=["attempt", "score", "duration_ms", "submitted_ms"])
-        _add_to_unit(attempt.contest_id, attempt.round_id, standing.unit_id, participants=0, score=delta_score)
-        _add_to_contest(attempt, score=delta_score, duration_ms=delta_duration, new_round=False)
     else:
         return standing
+    buckets[(attempt.round_id, *bucket_of(standing.score, standing.duration_ms))] += 1
+
+    contest = _add_to_contest(attempt, score=delta_score, duration_ms=delta_duration, new_round=new_round)
+    if contest["before"] is not None:
+        buckets[(None, *bucket_of(*contest["before"]))] -= 1
+    buckets[(None, *bucket_of(contest["score"], contest["duration_ms"]))] += 1
+
+    units = {}  # (participants, score) to add to the unit's round row and contest-wide row
+    if standing.unit_id is not None:
+        units[(attempt.round_id, standing.unit_id)] = (int(new_round), delta_score)
+    if attempt.unit_id is not None:
+        units[(None, attempt.unit_id)] = (int(contest["before"] is None), delta_score)
+    _add_to_units(attempt.contest_id, units)
+    _move_buckets(attempt.contest_id, buckets)
 
     from quizzes.leaderboards import push_after_commit
 
-    push_after_commit(attempt.contest_id, attempt.round_id, attempt.user_id)
+    push_after_commit(
+        attempt.contest_id,
+        attempt.round_id,
+        attempt.user_id,
+        (standing.score, standing.duration_ms, standing.submitted_ms, standing.unit_id),
+    )
     return standing
 
 
-def _add_to_unit(contest_id, round_id, unit_id, *, participants, score, contest_wide=False):
-    if unit_id is None or (participants == 0 and score == 0):
-        return
-    lookup = {"contest_id": contest_id, "round_id": None if contest_wide else round_id, "unit_id": unit_id}
-    changes = {"participants": F("participants") + participants, "score_sum": F("score_sum") + score}
-    if UnitStanding.objects.filter(**lookup).update(**changes):
-        return
-    try:
-        with transaction.atomic():
-            UnitStanding.objects.create(**lookup, participants=participants, score_sum=score)
-    except IntegrityError:  # created by a parallel grading in between
-        UnitStanding.objects.filter(**lookup).update(**changes)
-
-
-def bucket_of(score, duration_ms):
-    return score, duration_ms // 1000
-
-
-def _bump_bucket(contest_id, round_id, key, delta):
-    score, second = bucket_of(*key)
-    lookup = {"contest_id": contest_id, "round_id": round_id, "score": score, "second": second}
-    if ScoreBucket.objects.filter(**lookup).update(count=F("count") + delta):
-        return
-    try:
-        with transaction.atomic():
-            ScoreBucket.objects.create(**lookup, count=delta)
-    except IntegrityError:  # created by a parallel grading in between
-        ScoreBucket.objects.filter(**lookup).update(count=F("count") + delta)
-
-
-def _move_bucket(contest_id, round_id, old, new):
-    """Move one standing from bucket ``old`` (None when new) to ``new``; round_id None = contest-wide."""
-    if old is not None and bucket_of(*old) == bucket_of(*new):
-        return
-    if old is not None:
-        _bump_bucket(contest_id, round_id, old, -1)
-    _bump_bucket(contest_id, round_id, new, +1)
-
-
 def _add_to_contest(attempt, *, score, duration_ms, new_round):
+    """Add a round's change to the contest standing (created when new). Returns its totals
+    before (None when new) and after."""
     lookup = {"contest_id": attempt.contest_id, "user_id": attempt.user_id}
     row = ContestStanding.objects.select_for_update().filter(**lookup).first()
     if row is not None:
@@ -109,17 +94,83 @@ def _add_to_contest(attempt, *, score, duration_ms, new_round):
         row.duration_ms += duration_ms
         row.rounds += int(new_round)
         row.save(update_fields=["score", "duration_ms", "rounds"])
-        _move_bucket(attempt.contest_id, None, before, (row.score, row.duration_ms))
-        if score:
-            _add_to_unit(attempt.contest_id, None, attempt.unit_id, participants=0, score=score, contest_wide=True)
-        return
+        return {"before": before, "score": row.score, "duration_ms": row.duration_ms}
     try:
         with transaction.atomic():
             ContestStanding.objects.create(
                 **lookup, unit_id=attempt.unit_id, group=attempt.group, score=score, duration_ms=duration_ms, rounds=1
             )
     except IntegrityError:  # another round of the same person graded in parallel
-        _add_to_contest(attempt, score=score, duration_ms=duration_ms, new_round=new_round)
+        return _add_to_contest(attempt, score=score, duration_ms=duration_ms, new_round=new_round)
+    return {"before": None, "score": score, "duration_ms": duration_ms}
+
+
+def _increment(model, contest_id, keys, deltas):
+    """One ``UPDATE … RETURNING`` adding ``deltas`` ({key values: {column: delta}}) to the
+    rows of ``contest_id`` identified by ``keys`` (column names; a None value is IS NULL).
+    Returns the keys of the rows found; the caller creates the others."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    conditions, where_params = [], []
+    for key in deltas:
+        parts = []
+        for column, value in zip(keys, key, strict=True):
+            if value is None:
+                parts.append(f"{column} IS NULL")
+            else:
+                parts.append(f"{column} = %s")
+                where_params.append(value)
+        conditions.append(f"({' AND '.join(parts)})")
+    assignments, set_params = [], []
+    for column in next(iter(deltas.values())):
+        cases = []
+        for condition, (key, changes) in zip(conditions, deltas.items(), strict=True):
+            cases.append(f"WHEN {condition} THEN %s")
+            set_params += [*_key_params(key), changes[column]]
+        assignments.append(f"{column} = {column} + CASE {' '.join(cases)} ELSE 0 END")
+    sql = (
+        f"UPDATE {table} SET {', '.join(assignments)} "  # noqa: S608 — table and column names are ours
+        f"WHERE contest_id = %s AND ({' OR '.join(conditions)}) RETURNING {', '.join(keys)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*set_params, contest_id, *where_params])
+        return {tuple(row) for row in cursor.fetchall()}
+
+
+def _key_params(key):
+    return [value for value in key if value is not None]
+
+
+def _add_to_units(contest_id, changes):
+    """``changes``: {(round id, or None for the contest-wide row, unit id): (participants, score)}."""
+    deltas = {
+        key: {"participants": participants, "score_sum": score}
+        for key, (participants, score) in changes.items()
+        if participants or score
+    }
+    if not deltas:
         return
-    _move_bucket(attempt.contest_id, None, None, (score, duration_ms))
-    _add_to_unit(attempt.contest_id, None, attempt.unit_id, participants=1, score=score, contest_wide=True)
+    found = _increment(UnitStanding, contest_id, ("round_id", "unit_id"), deltas)
+    for (round_id, unit_id), change in deltas.items():
+        if (round_id, unit_id) not in found:
+            lookup = {"contest_id": contest_id, "round_id": round_id, "unit_id": unit_id}
+            _create_or_add(UnitStanding, lookup, change)
+
+
+def _move_buckets(contest_id, changes):
+    """``changes``: {(round id, or None for contest-wide, score, second): +n or -n}."""
+    deltas = {key: {"count": delta} for key, delta in changes.items() if delta}
+    if not deltas:
+        return
+    found = _increment(ScoreBucket, contest_id, ("round_id", "score", "second"), deltas)
+    for (round_id, score, second), change in deltas.items():
+        if (round_id, score, second) not in found:
+            lookup = {"contest_id": contest_id, "round_id": round_id, "score": score, "second": second}
+            _create_or_add(ScoreBucket, lookup, change)
+
+
+def _create_or_add(model, lookup, change):
+    try:
+        with transaction.atomic():
+            model.objects.create(**lookup, **change)
+    except IntegrityError:  # created by a parallel grading in between
+        model.objects.filter(**lookup).update(**{column: F(column) + delta for column, delta in change.items()})

@@ -22,7 +22,8 @@ def test_close_expired_attempts_grades_overdue_ones_once(contest):
     svc.start_attempt(ProfileFactory().user, contest)  # still running
     out = StringIO()
     call_command("close_expired_attempts", stdout=out)
-    assert out.getvalue().strip() == "3 expired attempt(s) graded"
+    # (with Redis, the lines after the first tell which missing boards it rebuilt)
+    assert out.getvalue().splitlines()[0] == "3 expired attempt(s) graded"
     assert Standing.objects.count() == 3
     out = StringIO()
     call_command("close_expired_attempts", stdout=out)
