@@ -9,5 +9,7 @@ class ElearningConfig(AppConfig):
 
     def ready(self):
         from elearning import pagecache
+        from elearning.api import authentication
 
         pagecache.connect()  # cache invalidation signals and the Wagtail serve hook
+        authentication.connect()  # API tokens remembered in the cache are revoked on change

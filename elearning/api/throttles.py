@@ -3,6 +3,10 @@
 Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, read at request time.
 They are ceilings for a whole network — a commune office behind one router — not
 for a person: per-account limits (the login lock) come first.
+
+A view with :class:`CountedThrottlesMixin` counts all its :class:`IPRateThrottle`
+throttles (per account and per network, say) in one round trip to the store; each
+throttle still works alone through DRF's ``allow_request`` / ``wait``.
 """
 
 import math
@@ -25,7 +29,35 @@ class TooManyRequests(exceptions.Throttled):
         self.wait = math.ceil(wait) if wait else None
 
 
-class ThrottleMessagesMixin:
+class CountedThrottlesMixin:
+    """For API views: every counting throttle of a request in one round trip.
+
+    DRF asks each throttle in turn (``allow_request``), and each would count on its own;
+    here the counters of all :class:`IPRateThrottle` throttles are bumped together
+    (:func:`elearning.throttling.hit_many`), then judged as DRF does: every throttle
+    counts the request, and the longest wait of those refused goes into ``throttled``.
+    """
+
+    def check_throttles(self, request):
+        throttles = self.get_throttles()
+        counted = {}
+        for index, throttle in enumerate(throttles):
+            if isinstance(throttle, IPRateThrottle) and throttle.rate is not None:
+                counted[index] = (throttle.get_cache_key(request, self), throttle.duration)
+        windows = dict(zip(counted, throttling.hit_many(list(counted.values())), strict=True))
+        durations = []
+        for index, throttle in enumerate(throttles):
+            if index in windows:
+                allowed = throttle.allow_window(windows[index])
+            else:
+                allowed = throttle.allow_request(request, self)
+            if not allowed:
+                durations.append(throttle.wait())
+        if durations:
+            self.throttled(request, max((d for d in durations if d is not None), default=None))
+
+
+class ThrottleMessagesMixin(CountedThrottlesMixin):
     """For API views: the per-IP limit answers with a message a person can read."""
 
     def throttled(self, request, wait):
@@ -51,7 +83,10 @@ class IPRateThrottle(SimpleRateThrottle):
     def allow_request(self, request, view):
         if self.rate is None:
             return True
-        window = throttling.hit(self.get_cache_key(request, view), self.duration)
+        return self.allow_window(throttling.hit(self.get_cache_key(request, view), self.duration))
+
+    def allow_window(self, window):
+        """Judge a request already counted: ``window`` is its counter after the hit."""
         self._wait = window.retry_after
         return window.count <= self.num_requests
 

@@ -292,7 +292,7 @@ WAGTAILUSERS_PASSWORD_ENABLED = True
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "elearning.api.authentication.CachedTokenAuthentication",  # TokenAuthentication + a shared cache
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

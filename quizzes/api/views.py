@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated, ParseError
+from rest_framework.exceptions import APIException, NotAuthenticated, ParseError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from elearning.api.errors import ApiError
 from elearning.api.schema import error_responses
+from elearning.api.throttles import CountedThrottlesMixin
 from quizzes.leaderboards import get_backend, unit_board
 from quizzes.leaderboards.final import final_page, final_rank, final_total
 from quizzes.models import Attempt, ContestPage
@@ -65,8 +66,9 @@ def live_contest(slug):
     return contest
 
 
-class ContestApiView(APIView):
-    """Turns a contest rule broken into the design's error JSON."""
+class ContestApiView(CountedThrottlesMixin, APIView):
+    """Turns a contest rule broken into the design's error JSON; the per-account and
+    per-network limits are counted in one round trip."""
 
     def handle_exception(self, exc):
         if isinstance(exc, ContestError):
@@ -131,6 +133,25 @@ def owned_attempt(request, attempt_id):
     return get_object_or_404(Attempt.objects.select_related("contest", "round"), pk=attempt_id, user=request.user)
 
 
+def owned_or_404(request, attempt_id, parse):
+    """``parse()``'s result. The write services check ownership themselves (their locked
+    read filters by user), so a valid request costs no extra query; a refused one is
+    checked here first, so someone else's attempt is a 404 whatever was sent."""
+    try:
+        return parse()
+    except (APIException, ContestError):
+        owned_attempt(request, attempt_id)
+        raise
+
+
+def attempt_write(service, *args):
+    """Run a write service; an attempt that is missing or someone else's is a 404."""
+    try:
+        return service(*args)
+    except Attempt.DoesNotExist:
+        raise Http404 from None
+
+
 class AttemptDetailView(ContestApiView):
     permission_classes = [IsAuthenticated]
 
@@ -155,13 +176,14 @@ class AnswerView(ContestApiView):
         summary="Save one answer",
     )
     def put(self, request, attempt_id, question_id):
-        owned_attempt(request, attempt_id)
-        payload = s.AnswerInputSerializer(data=request.data)
-        if not payload.is_valid():
-            raise ApiError("Choices must be a list of choice ids.", "invalid_choice", status.HTTP_400_BAD_REQUEST)
-        choices, saved_at = attempt_service.save_answer(
-            request.user, attempt_id, question_id, payload.validated_data["choices"]
-        )
+        def parse():
+            payload = s.AnswerInputSerializer(data=request.data)
+            if not payload.is_valid():
+                raise ApiError("Choices must be a list of choice ids.", "invalid_choice", status.HTTP_400_BAD_REQUEST)
+            return payload.validated_data["choices"]
+
+        chosen = owned_or_404(request, attempt_id, parse)
+        choices, saved_at = attempt_write(attempt_service.save_answer, request.user, attempt_id, question_id, chosen)
         return Response(s.AnswerSerializer({"question_id": question_id, "choices": choices, "saved_at": saved_at}).data)
 
 
@@ -175,12 +197,15 @@ class SubmitView(ContestApiView):
         summary="Finish the attempt",
     )
     def post(self, request, attempt_id):
-        owned_attempt(request, attempt_id)
-        if not isinstance(request.data, dict):
-            raise ParseError("Send a JSON object.")
-        if not s.SubmitInputSerializer(data=request.data).is_valid():
-            raise InvalidPrediction()  # malformed, even on a finished attempt: 400, nothing changes
-        attempt = attempt_service.submit_attempt(request.user, attempt_id, request.data.get("prediction"))
+        def parse():
+            if not isinstance(request.data, dict):
+                raise ParseError("Send a JSON object.")
+            if not s.SubmitInputSerializer(data=request.data).is_valid():
+                raise InvalidPrediction()  # malformed, even on a finished attempt: 400, nothing changes
+            return request.data.get("prediction")
+
+        prediction = owned_or_404(request, attempt_id, parse)
+        attempt = attempt_write(attempt_service.submit_attempt, request.user, attempt_id, prediction)
         ranked = get_backend().round_rank(attempt.round_id, request.user.pk)
         data = {
             "state": attempt.state,

@@ -11,8 +11,8 @@ import hashlib
 from django.db import IntegrityError, transaction
 
 from elearning.models import Profile
-from quizzes.models import Answer, Attempt, AttemptState, Choice, QuestionKind
-from quizzes.services import clock, standings
+from quizzes.models import Answer, Attempt, AttemptState, QuestionKind
+from quizzes.services import answer_key, clock, standings
 from quizzes.services.draw import draw_questions
 from quizzes.services.errors import (
     AttemptFinished,
@@ -49,6 +49,15 @@ def device_fingerprint(request):
     return hashlib.sha256(f"{agent}|{address}".encode()).hexdigest()[:16]
 
 
+def open_round(contest, moment):
+    """The round open at ``moment``: from the rounds the contest lookup already holds
+    (``contest.round_list``, see ``quizzes.services.lookup``), else from the database."""
+    rounds = getattr(contest, "round_list", None)
+    if rounds is None:
+        return contest.round_open_at(moment)
+    return next((round_ for round_ in rounds if round_.is_open(moment)), None)
+
+
 def start_attempt(user, contest, moment=None, device=""):
     """Start an attempt in the open round, or resume the one in progress.
 
@@ -56,17 +65,20 @@ def start_attempt(user, contest, moment=None, device=""):
     """
     moment = moment or clock.now()
     profile = participant_profile(user, contest)
-    round_ = contest.round_open_at(moment)
+    round_ = open_round(contest, moment)
     if round_ is None:
         raise NoOpenRound()
 
-    current = Attempt.objects.in_progress().filter(user=user, round=round_).first()
+    # The person's attempts in this round (a few at most): the one in progress and how many.
+    attempts = list(Attempt.objects.filter(user=user, round=round_))
+    current = next((attempt for attempt in attempts if not attempt.is_finished), None)
     if current is not None:
         if clock.within_grace(moment, current.deadline):
+            current.contest, current.round = contest, round_
             return current, False
         finish_overdue(current.pk, moment)
 
-    used = Attempt.objects.filter(user=user, round=round_).count()
+    used = len(attempts)
     if used >= contest.attempts_per_round:
         raise AttemptsExhausted()
     draw = draw_questions(contest)
@@ -94,10 +106,31 @@ def start_attempt(user, contest, moment=None, device=""):
     return attempt, True
 
 
-def _locked(attempt_id, user=None):
-    # Lock the attempt row only (not the joined contest page and round rows, which every
-    # attempt shares): FOR NO KEY UPDATE OF the attempt.
-    queryset = Attempt.objects.select_for_update(of=("self",), no_key=True).select_related("contest", "round")
+# What the hot writes read of the attempt (and of its contest page's own table, not
+# Wagtail's page row): the draw and the clock for an autosave, what grading and the
+# result need for a submit.
+SAVE_FIELDS = ("state", "deadline", "draw")
+SUBMIT_FIELDS = (
+    *("user", "contest", "round", "unit", "group", "state", "started_at", "deadline", "draw"),
+    *("score", "max_score", "duration_ms", "submitted_at", "prediction", "contest__prediction_question"),
+)
+
+
+def _locked(attempt_id, user=None, fields=None):
+    """The attempt under its row lock; ``user`` set: only if it is theirs (else
+    ``Attempt.DoesNotExist``, which the API answers with its usual 404).
+
+    Only the attempt row is locked (not the joined contest page and round rows, which
+    every attempt shares): FOR NO KEY UPDATE OF the attempt. ``fields``: read only these
+    (``.only()``); without, the attempt with its contest and round.
+    """
+    queryset = Attempt.objects.select_for_update(of=("self",), no_key=True)
+    if fields is None:
+        queryset = queryset.select_related("contest", "round")
+    else:
+        queryset = queryset.only(*fields)
+        if any("__" in field for field in fields):
+            queryset = queryset.select_related("contest")
     if user is not None:
         queryset = queryset.filter(user=user)
     return queryset.get(pk=attempt_id)
@@ -123,7 +156,7 @@ def save_answer(user, attempt_id, question_id, choice_ids, moment=None):
     stamped in the order they really happened.
     """
     with transaction.atomic():
-        attempt = _locked(attempt_id, user)
+        attempt = _locked(attempt_id, user, SAVE_FIELDS)
         moment = moment or clock.now()
         if attempt.is_finished:
             raise AttemptFinished()
@@ -171,7 +204,7 @@ def submit_attempt(user, attempt_id, prediction=None, moment=None):
     expired on the answers saved in time.
     """
     with transaction.atomic():
-        attempt = _locked(attempt_id, user)
+        attempt = _locked(attempt_id, user, SUBMIT_FIELDS)
         moment = moment or clock.now()
         if attempt.is_finished:
             return attempt
@@ -212,12 +245,8 @@ def close_expired_attempts(moment=None, batch=500):
 
 
 def correct_choices(question_ids):
-    correct = {}
-    for question_id, choice_id in Choice.objects.filter(question_id__in=question_ids, correct=True).values_list(
-        "question_id", "id"
-    ):
-        correct.setdefault(question_id, set()).add(choice_id)
-    return correct
+    """``{question id: {correct choice ids}}``, read from the database."""
+    return answer_key.read_correct_choices(question_ids)
 
 
 def score_answers(draw, answers, correct):
@@ -236,7 +265,8 @@ def _grade(attempt, state, finished_at, prediction):
             "question_id", "choice_ids"
         )
     )
-    attempt.score = score_answers(attempt.draw, answers, correct_choices(attempt.question_ids))
+    # The answer key from this process's memory (the final ranking regrades from the database).
+    attempt.score = score_answers(attempt.draw, answers, answer_key.correct_choices(attempt.question_ids))
     attempt.state = state
     finished_at = min(finished_at, attempt.deadline)
     attempt.submitted_at = finished_at

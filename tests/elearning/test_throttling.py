@@ -1,14 +1,18 @@
 """Shared, atomic counters and the per-account login lock (elearning.throttling)."""
 
+import os
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
+import redis as redis_lib
+import redis.connection  # noqa: F401  (redis_lib.connection)
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management.commands.createcachetable import Command as CreateCacheTable
 from django.db import connection
+from django.test import override_settings
 
 from elearning import throttling
 from elearning.throttling import ThrottleDatabaseCache
@@ -143,3 +147,158 @@ def test_database_incr_is_atomic_across_connections(db_cache):
     for thread in threads:
         thread.join(timeout=60)
     assert db_cache.get("parallel") == threads_count * per_thread
+
+
+# --- One round trip per request -------------------------------------------------------
+
+
+def test_several_counters_in_one_statement_on_the_database(db_cache, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(throttling, "_cache", lambda: db_cache)
+    throttling.hit("t:user", 60)
+    with django_assert_num_queries(1):
+        user, ip = throttling.hit_many([("t:user", 60), ("t:ip", 3600)])
+    assert (user.count, ip.count) == (2, 1)
+    assert 55 <= user.retry_after <= 60 and 3595 <= ip.retry_after <= 3600
+    with django_assert_num_queries(1):
+        assert throttling.peek("t:user", 60).count == 2
+    assert throttling.peek("t:never", 60) == throttling.Window(0, 0)
+
+
+def test_the_same_key_twice_counts_twice(db_cache, monkeypatch):
+    monkeypatch.setattr(throttling, "_cache", lambda: db_cache)
+    assert [w.count for w in throttling.hit_many([("t:k", 60), ("t:k", 60)])] == [1, 2]
+
+
+def test_an_expired_database_counter_starts_a_new_window(db_cache, monkeypatch):
+    monkeypatch.setattr(throttling, "_cache", lambda: db_cache)
+    for _ in range(3):
+        throttling.hit("t:old", 900)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE throttle_incr_test SET expires = %s",
+            [connection.ops.adapt_datetimefield_value(datetime(2000, 1, 1, tzinfo=UTC))],
+        )
+    assert throttling.peek("t:old", 900) == throttling.Window(0, 0)
+    fresh = throttling.hit("t:old", 900)
+    assert fresh.count == 1 and 895 <= fresh.retry_after <= 900
+
+
+def test_expired_database_counters_are_deleted_now_and_then(db_cache, monkeypatch):
+    monkeypatch.setattr(throttling, "_cache", lambda: db_cache)
+    monkeypatch.setattr(throttling, "CULL_EVERY", 3)
+    monkeypatch.setattr(ThrottleDatabaseCache, "hits_since_cull", 0)
+    throttling.hit("t:gone", 900)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE throttle_incr_test SET expires = %s",
+            [connection.ops.adapt_datetimefield_value(datetime(2000, 1, 1, tzinfo=UTC))],
+        )
+    throttling.hit_many([("t:a", 900), ("t:b", 900)])  # the third hit: culls
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM throttle_incr_test")
+        assert cursor.fetchone()[0] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_hits_are_atomic_across_connections(db_cache, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs real parallel transactions (PostgreSQL)")
+    monkeypatch.setattr(throttling, "_cache", lambda: db_cache)
+    threads_count, per_thread = 6, 20
+    barrier = threading.Barrier(threads_count)
+    counts = []
+
+    def bump():
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(per_thread):
+                counts.append(throttling.hit_many([("t:shared", 900), ("t:other", 900)])[0].count)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=bump) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    total = threads_count * per_thread
+    assert sorted(counts) == list(range(1, total + 1))  # every hit saw its own count
+    assert throttling.peek("t:shared", 900).count == throttling.peek("t:other", 900).count == total
+
+
+# --- On Redis: one script ---------------------------------------------------------------------
+
+REDIS_URL = settings.REDIS_URL or os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def redis_throttle():
+    try:
+        redis_lib.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis_lib.RedisError:
+        pytest.skip("Redis is not running")
+    options = {"CLIENT_CLASS": "django_redis.client.DefaultClient", "IGNORE_EXCEPTIONS": True}
+    location = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": options}
+    with override_settings(CACHES={**settings.CACHES, "throttle": {**location, "KEY_PREFIX": "test-throttle-hits"}}):
+        caches["throttle"].delete_pattern("*")
+        yield
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    sent = []
+    send = redis_lib.connection.AbstractConnection.send_packed_command
+
+    def counting(conn, command, check_health=True):
+        sent.append(command)
+        return send(conn, command, check_health)
+
+    monkeypatch.setattr(redis_lib.connection.AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+def test_several_counters_in_one_redis_round_trip(redis_throttle, round_trips, django_assert_num_queries):
+    throttling.hit("t:user", 60)
+    round_trips.clear()
+    with django_assert_num_queries(0):
+        user, ip = throttling.hit_many([("t:user", 60), ("t:ip", 3600)])
+    assert len(round_trips) == 1
+    assert (user.count, ip.count) == (2, 1)
+    assert 55 <= user.retry_after <= 60 and 3595 <= ip.retry_after <= 3600
+    round_trips.clear()
+    assert throttling.peek("t:user", 60).count == 2 and len(round_trips) == 1
+    assert throttling.peek("t:never", 60) == throttling.Window(0, 0)
+
+
+def test_a_redis_window_ends_with_its_count(redis_throttle):
+    throttling.hit("t:short", 1)
+    assert throttling.hit("t:short", 1).count == 2
+    time.sleep(1.2)
+    assert throttling.peek("t:short", 1).count == 0
+    assert throttling.hit("t:short", 1).count == 1
+
+
+def test_a_counter_without_expiry_gets_one(redis_throttle):
+    cache = caches["throttle"]
+    client = cache.client.get_client(write=True)
+    client.set(cache.make_key("t:stuck:n"), 41)  # say, written by hand
+    window = throttling.hit("t:stuck", 60)
+    assert window.count == 42 and 55 <= window.retry_after <= 60
+    assert 0 < client.pttl(cache.make_key("t:stuck:n")) <= 60_000
+
+
+def test_a_restarted_redis_loads_the_script_again(redis_throttle):
+    caches["throttle"].client.get_client(write=True).script_flush()
+    assert throttling.hit("t:flushed", 60).count == 1
+    assert throttling.hit("t:flushed", 60).count == 2
+
+
+def test_an_unreachable_redis_counts_nothing():
+    dead = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6390/0",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+    }
+    with override_settings(CACHES={**settings.CACHES, "throttle": dead}):
+        assert throttling.hit_many([("t:a", 60), ("t:b", 60)]) == [throttling.Window(0, 0)] * 2
+        assert throttling.peek("t:a", 60) == throttling.Window(0, 0)

@@ -1,0 +1,101 @@
+"""API token authentication that remembers valid tokens briefly in the shared cache.
+
+DRF's ``TokenAuthentication`` reads the token joined to its whole user row on every
+request. Here a valid token of an active user is remembered in ``caches["default"]``
+for ``TTL_SECONDS`` under a digest of the key, with the few user fields requests need
+(id, username, is_active, is_staff, is_superuser; never the password hash). The user
+comes back as a model instance whose other fields are deferred: they are read from the
+database if some code asks for them.
+
+Revocation takes effect at once: deleting a token, and saving or deleting its user
+(a password change, a deactivation, new staff rights), replace the cache entry with a
+"revoked" mark for ``TTL_SECONDS``. While the mark is there the token is checked in the
+database on every request, and the cache is only ever filled with ``add`` — so a request
+that read the database just before the change cannot put the old state back.
+
+Only a cache shared by every process (Redis) is used; with process-local memory (the
+embedded SQLite setup) every request reads the database as before.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.core.cache.backends.db import BaseDatabaseCache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import router
+from django.db.models.signals import post_delete, post_save
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+from elearning import throttling
+
+TTL_SECONDS = 60
+REVOKED = "revoked"
+USER_FIELDS = ("id", "username", "is_active", "is_staff", "is_superuser")
+_VERSION = 1  # bump when the entry's shape changes
+
+
+def _cache():
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache | DummyCache | BaseDatabaseCache):
+        return None  # not shared between processes, or no cheaper than the database
+    return cache
+
+
+def _entry_key(token_key):
+    return "api-token:" + throttling.digest(token_key)
+
+
+def _user_from(values):
+    User = get_user_model()
+    fields = [f.attname for f in User._meta.concrete_fields if f.attname in USER_FIELDS]
+    by_name = dict(zip(USER_FIELDS, values, strict=True))
+    return User.from_db(router.db_for_read(User), fields, [by_name[name] for name in fields])
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    """``TokenAuthentication`` with valid tokens remembered briefly (see the module)."""
+
+    def authenticate_credentials(self, key):
+        cache = _cache()
+        if cache is None:
+            return super().authenticate_credentials(key)
+        entry_key = _entry_key(key)
+        entry = cache.get(entry_key)  # None when Redis is unreachable
+        if isinstance(entry, tuple) and entry[0] == _VERSION:
+            user = _user_from(entry[1:])
+            if user.is_active:
+                token = Token.from_db(router.db_for_read(Token), ["key", "user_id"], [key, user.pk])
+                token.user = user
+                return user, token
+        user, token = super().authenticate_credentials(key)  # AuthenticationFailed when not valid
+        if entry is None:
+            # ``add``: never over a "revoked" mark set since the read above.
+            cache.add(entry_key, (_VERSION, *(getattr(user, name) for name in USER_FIELDS)), TTL_SECONDS)
+        return user, token
+
+
+def revoke(token_keys):
+    """The next request with any of these tokens is checked in the database."""
+    cache = _cache()
+    if cache is not None and token_keys:
+        cache.set_many({_entry_key(key): REVOKED for key in token_keys}, TTL_SECONDS)
+
+
+def _token_deleted(sender, instance, **kwargs):
+    revoke([instance.key])
+
+
+def _user_changed(sender, instance, update_fields=None, created=False, **kwargs):
+    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return  # a new account has no token yet; logging in changes nothing a token relies on
+    if _cache() is not None:
+        revoke(list(Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)))
+
+
+def connect():
+    """Called from the app's ``ready()``: every process revokes, whether it serves the API or not."""
+    User = get_user_model()
+    post_delete.connect(_token_deleted, sender=Token, dispatch_uid="api-token-cache-token-deleted")
+    post_save.connect(_user_changed, sender=User, dispatch_uid="api-token-cache-user-saved")
+    post_delete.connect(_user_changed, sender=User, dispatch_uid="api-token-cache-user-deleted")
