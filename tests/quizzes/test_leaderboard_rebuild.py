@@ -38,28 +38,6 @@ from .test_redis_outage import DEAD_CACHES, DEAD_REDIS
 pytestmark = pytest.mark.django_db
 
 
-def graded_without_profile(user, contest, round_, score, duration_s, submitted_at):
-    """A graded attempt of an account with no profile (and so no unit): "Participant #id"."""
-    attempt = Attempt.objects.create(
-        user=user,
-        contest=contest,
-        round=round_,
-        number=1,
-        state="submitted",
-        group="citizen",
-        unit=None,
-        started_at=submitted_at - timedelta(seconds=duration_s),
-        deadline=submitted_at + timedelta(minutes=10),
-        submitted_at=submitted_at,
-        score=score,
-        max_score=20,
-        duration_ms=int(duration_s * 1000),
-        draw=[],
-    )
-    standings.record(attempt)
-    return attempt
-
-
 def field(contest, seed=1, people=9):
     """Round 1 and round 2 results with ties on score, duration and submission time, people
     in two units, one with no unit and one with no profile at all."""
@@ -80,7 +58,7 @@ def field(contest, seed=1, people=9):
                     now + timedelta(seconds=rng.choice([0, 0, 1])),
                 )
     nobody = UserFactory()
-    graded_without_profile(nobody, contest, round1, 2, 30, now)
+    graded(nobody, contest, round1, 2, 30, now)
     return round1, round2, [*users, nobody]
 
 

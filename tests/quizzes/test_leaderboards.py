@@ -26,15 +26,17 @@ pytestmark = pytest.mark.django_db
 
 
 def graded(user, contest, round_, score, duration_s, submitted_at):
-    """A graded attempt with exactly this result, recorded through the standings service."""
+    """A graded attempt with exactly this result, recorded through the standings service.
+    An account with no profile (and so no unit) takes part as a citizen: "Participant #id"."""
+    profile = getattr(user, "profile", None)
     attempt = Attempt.objects.create(
         user=user,
         contest=contest,
         round=round_,
         number=Attempt.objects.filter(user=user, round=round_).count() + 1,
         state="submitted",
-        group=user.profile.kind,
-        unit=user.profile.unit,
+        group=profile.kind if profile else "citizen",
+        unit=profile.unit if profile else None,
         started_at=submitted_at - timedelta(seconds=duration_s),
         deadline=submitted_at + timedelta(minutes=10),
         submitted_at=submitted_at,
