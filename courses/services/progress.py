@@ -33,6 +33,7 @@ The rules, in one place:
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -302,9 +303,22 @@ def require_enrolment(user, course):
     return enrolment
 
 
+VISIT_INTERVAL = 60  # seconds: a learner's repeat visits to one lesson are written at most this often
+
+
+def _visit_key(enrolment, lesson):
+    return f"courses:visit:{enrolment.pk}:{lesson.pk}"
+
+
 def record_visit(user, lesson, course=None):
     """Remember that an enrolled learner opened ``lesson`` (for "resume"). No-op for anyone else.
-    Returns the enrolment or None."""
+    Returns the enrolment or None.
+
+    The first visit of an enrolment to a lesson is written at once; a repeat visit within
+    ``VISIT_INTERVAL`` seconds is not written again (a key in the default cache guards the
+    write), so "last seen" may lag a reload by up to a minute. Without a reachable cache every
+    visit is written. Answers and "mark done" never go through here.
+    """
     if not user.is_authenticated:
         return None
     course = course or course_of(lesson)
@@ -313,6 +327,9 @@ def record_visit(user, lesson, course=None):
     enrolment = get_enrolment(user, course)
     if enrolment is None:
         return None
+    # add() is False when the key exists; None (cache unreachable) writes as before.
+    if caches["default"].add(_visit_key(enrolment, lesson), 1, VISIT_INTERVAL) is False:
+        return enrolment
     now = timezone.now()
     updated = LessonProgress.objects.filter(user=user, lesson=lesson).update(last_seen_at=now)
     if not updated:

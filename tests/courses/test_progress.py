@@ -1,7 +1,11 @@
 """Enrolment, lesson and course completion, the pass mark, retakes, "continue", My learning."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import Certificate, Enrolment, LessonPage, LessonProgress
 from courses.services import progress as progress_service
@@ -169,6 +173,38 @@ def test_only_enrolled_learners_record_visits(client, learner):
     enrol(learner, course)
     client.get(lesson.url)
     assert LessonProgress.objects.get(user=learner, lesson=lesson).completed_at is None
+
+
+def test_a_repeat_view_within_a_minute_writes_no_visit_but_another_lesson_does(client, learner):
+    course = make_course(lessons=2)
+    first, second = lessons_of(course)
+    enrol(learner, course)
+    client.force_login(learner)
+    client.get(first.url)
+    long_ago = timezone.now() - timedelta(days=2)
+    LessonProgress.objects.filter(user=learner, lesson=first).update(last_seen_at=long_ago)
+
+    client.get(first.url)  # the same lesson again, within the minute
+    assert LessonProgress.objects.get(user=learner, lesson=first).last_seen_at == long_ago
+
+    client.get(second.url)  # a lesson not seen yet is written at once
+    assert LessonProgress.objects.get(user=learner, lesson=second).last_seen_at > long_ago
+
+    caches["default"].clear()  # the minute has passed
+    client.get(first.url)
+    assert LessonProgress.objects.get(user=learner, lesson=first).last_seen_at > long_ago
+
+
+def test_answers_are_saved_on_a_lesson_whose_visit_was_throttled(client, learner):
+    course = make_course(lessons=1, checks=1)
+    lesson = lessons_of(course)[0]
+    enrol(learner, course)
+    client.force_login(learner)
+    client.get(lesson.url)
+    client.get(lesson.url)
+    answer_all(learner, lesson)
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).completed_at is not None
+    assert '<span class="badge badge-success">' in client.get(lesson.url).content.decode()
 
 
 def test_lesson_page_query_budget(client, learner, django_assert_max_num_queries):
