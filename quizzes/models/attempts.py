@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -105,8 +105,53 @@ class Attempt(models.Model):
         return None if self.duration_ms is None else round(self.duration_ms / 1000, 3)
 
 
+class AnswerQuerySet(models.QuerySet):
+    def save_while_open(self, attempt_id, user_id, question_id, choice_ids, saved_at, not_before):
+        """Insert or replace one answer in a single statement, only while the attempt is
+        ``user_id``'s, in progress and its deadline (with grace) is not before ``not_before``.
+        Returns whether it was saved.
+
+        On PostgreSQL the attempt row is read FOR SHARE: a submit or an expiry holding the
+        attempt's lock is waited for, and once it commits the attempt is no longer in
+        progress, so nothing is written. A submit that comes after waits for this
+        statement, then grades with the answer in. SQLite runs one writer at a time.
+        """
+        connection = connections[router.db_for_write(Answer)]
+        qn = connection.ops.quote_name
+        answers, attempts = qn(Answer._meta.db_table), qn(Attempt._meta.db_table)
+        attempt, question, chosen, saved = (
+            qn(Answer._meta.get_field(name).column) for name in ("attempt", "question", "choice_ids", "saved_at")
+        )
+        pk, user, state, deadline = (
+            qn(Attempt._meta.get_field(name).column) for name in ("id", "user", "state", "deadline")
+        )
+        lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+        sql = (
+            f"INSERT INTO {answers} ({attempt}, {question}, {chosen}, {saved}) "  # noqa: S608 (names from _meta)
+            f"SELECT {pk}, %s, %s, %s FROM {attempts} "
+            f"WHERE {pk} = %s AND {user} = %s AND {state} = %s AND {deadline} >= %s{lock} "
+            f"ON CONFLICT ({attempt}, {question}) DO UPDATE SET {chosen} = EXCLUDED.{chosen}, {saved} = EXCLUDED.{saved} "
+            f"RETURNING 1"
+        )
+        field = Answer._meta.get_field
+        params = [
+            question_id,
+            field("choice_ids").get_db_prep_save(choice_ids, connection),
+            field("saved_at").get_db_prep_save(saved_at, connection),
+            attempt_id,
+            user_id,
+            AttemptState.IN_PROGRESS,
+            Attempt._meta.get_field("deadline").get_db_prep_save(not_before, connection),
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() is not None
+
+
 class Answer(models.Model):
     """The choices saved for one question of an attempt (autosaved, last write wins)."""
+
+    objects = AnswerQuerySet.as_manager()
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey("quizzes.Question", on_delete=models.PROTECT, related_name="+")

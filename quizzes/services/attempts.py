@@ -1,8 +1,9 @@
 """Starting, autosaving and finishing attempts — correct under concurrency.
 
 Every state change happens in a transaction holding the attempt's row lock
-(``select_for_update``; SQLite serialises writers with BEGIN IMMEDIATE), and the
-database's constraints back the rules: one attempt in progress per person and
+(``select_for_update``; SQLite serialises writers with BEGIN IMMEDIATE); an autosave
+is one statement that shares that lock and writes only while the attempt is open.
+The database's constraints back the rules: one attempt in progress per person and
 round, unique attempt numbers, one answer per question, one standing per person.
 """
 
@@ -152,32 +153,29 @@ def validate_choices(item, choice_ids):
 def save_answer(user, attempt_id, question_id, choice_ids, moment=None):
     """Autosave one answer. Nothing is written once the attempt is finished.
 
-    The time is read once the row lock is held, so saves and the finish are
-    stamped in the order they really happened.
+    Two statements and no transaction: the attempt's draw and clock are read without a
+    lock to check the question and the choices, then the answer is written by one
+    statement that only writes while the attempt is still in progress and within its
+    grace (``Answer.objects.save_while_open``: it waits for a finish holding the
+    attempt's lock and then writes nothing). So a save that was answered "saved" is
+    always in the grade, and one that comes after the finish is refused.
     """
-    with transaction.atomic():
-        attempt = _locked(attempt_id, user, SAVE_FIELDS)
-        moment = moment or clock.now()
-        if attempt.is_finished:
-            raise AttemptFinished()
-        item = attempt.draw_item(question_id)
-        if item is None:
-            raise QuestionNotInAttempt()
-        if not clock.within_grace(moment, attempt.deadline):
-            overdue = True
-        else:
-            overdue = False
-            chosen = validate_choices(item, choice_ids)
-            Answer.objects.bulk_create(
-                [Answer(attempt=attempt, question_id=question_id, choice_ids=chosen, saved_at=moment)],
-                update_conflicts=True,
-                unique_fields=["attempt", "question"],
-                update_fields=["choice_ids", "saved_at"],
-            )
-    if overdue:
-        finish_overdue(attempt_id, moment)
-        raise DeadlinePassed()
-    return chosen, moment
+    attempt = Attempt.objects.only(*SAVE_FIELDS).get(pk=attempt_id, user=user)
+    moment = moment or clock.now()
+    if attempt.is_finished:
+        raise AttemptFinished()
+    item = attempt.draw_item(question_id)
+    if item is None:
+        raise QuestionNotInAttempt()
+    if clock.within_grace(moment, attempt.deadline):
+        chosen = validate_choices(item, choice_ids)
+        if Answer.objects.save_while_open(
+            attempt_id, user.pk, question_id, chosen, moment, not_before=moment - clock.GRACE
+        ):
+            return chosen, moment
+        raise AttemptFinished()  # between the read and the write: by a submit, or by the deadline's sweep
+    finish_overdue(attempt_id, moment)
+    raise DeadlinePassed()
 
 
 def parse_prediction(value, required):

@@ -156,6 +156,89 @@ def test_autosave_locks_only_its_attempt_row(setup):
     item = attempt.draw[0]
     with CaptureQueriesContext(connection) as queries:
         svc.save_answer(user, attempt.pk, item["q"], item["c"][:1])
-    locks = [q["sql"] for q in queries.captured_queries if "FOR " in q["sql"]]
+    locks = [q["sql"] for q in queries.captured_queries if " FOR " in q["sql"]]
     assert len(locks) == 1
-    assert locks[0].endswith('FOR NO KEY UPDATE OF "quizzes_attempt"')
+    assert locks[0].startswith('INSERT INTO "quizzes_answer"')
+    assert 'FROM "quizzes_attempt" WHERE' in locks[0] and " FOR SHARE ON CONFLICT" in locks[0]
+
+
+def waiting_on_a_lock(timeout=10):
+    """Whether another session of this database is waiting for a row lock (polled, bounded)."""
+    import time
+
+    from django.db import connection
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.02)
+    return False
+
+
+def test_an_autosave_waits_for_a_finish_in_progress_and_then_writes_nothing(setup):
+    """The finish holds the attempt's lock and has graded; the autosave arriving then must
+    neither slip in under the grade nor be told "saved" (PostgreSQL)."""
+    from django.db import connection, connections, transaction
+
+    from quizzes.services import attempts as svc
+    from quizzes.services import clock
+    from quizzes.services.errors import AttemptFinished
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    _base, contest, user, _token = setup
+    attempt, _ = svc.start_attempt(user, contest)
+    item = attempt.draw[0]
+    locked, release, outcome = threading.Event(), threading.Event(), {}
+
+    def finish():
+        try:
+            with transaction.atomic():
+                # submit_attempt's own steps, held open before the commit
+                held = svc._locked(attempt.pk, user, svc.SUBMIT_FIELDS)
+                svc._grade(held, Attempt.State.SUBMITTED, clock.now(), 1)
+                locked.set()
+                release.wait(20)
+        finally:
+            connections.close_all()
+
+    def autosave():
+        try:
+            outcome["saved"] = svc.save_answer(user, attempt.pk, item["q"], item["c"][:1])
+        except AttemptFinished as exc:
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    finisher = threading.Thread(target=finish)
+    finisher.start()
+    assert locked.wait(20)
+    saver = threading.Thread(target=autosave)
+    saver.start()
+    try:
+        assert waiting_on_a_lock(), "the autosave did not wait for the finish"
+        assert saver.is_alive()
+    finally:
+        release.set()
+        finisher.join(30)
+        saver.join(30)
+    assert isinstance(outcome.get("error"), AttemptFinished), outcome
+    assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+def test_an_autosave_acknowledged_before_the_finish_is_graded(setup):
+    """The other order: an answer saved while no finish holds the lock is in the grade."""
+    from quizzes.services import attempts as svc
+
+    _base, contest, user, _token = setup
+    attempt, _ = svc.start_attempt(user, contest)
+    key = answer_all(attempt, right=1)
+    qid, choices = next(iter(key.items()))
+    svc.save_answer(user, attempt.pk, qid, choices)
+    graded = svc.submit_attempt(user, attempt.pk, prediction=1)
+    assert graded.score == 1
