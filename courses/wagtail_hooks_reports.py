@@ -13,7 +13,7 @@ from wagtail.admin.menu import MenuItem
 
 from courses.admin_reports import CourseReportIndexView, CourseReportView, MyCoursesPanel, can_see_any_report
 from courses.models import LessonPage
-from courses.services.progress import record_visit
+from courses.services.progress import enrolment_with_progress, record_visit
 
 
 @hooks.register("register_admin_urls")
@@ -57,8 +57,11 @@ def remember_lesson_visit(page, request, serve_args, serve_kwargs):
         and not getattr(request, "is_preview", False)
         and request.user.is_authenticated
     ):
-        # page.get_course() is kept on the page, which LessonPage.get_context reads again.
-        enrolment = record_visit(request.user, page, course=page.get_course())
-        if enrolment is not None:
-            # The progress panel of this page reuses it instead of asking again.
-            request._courses_enrolments = {enrolment.course_id: enrolment}
+        # The course is kept on the page, which LessonPage.get_context reads again.
+        course = page.get_course(request)
+        if course is None:
+            return
+        # The enrolment and progress rows in one query; the progress panel of this page reuses them.
+        enrolment, rows = enrolment_with_progress(request.user, course)
+        record_visit(request.user, page, course=course, enrolment=enrolment)
+        request._courses_learners = {course.pk: (enrolment, rows)}

@@ -264,42 +264,103 @@ class LessonPage(LearningContentMixin, LegalCitationsMixin, Page):
 
     # --- rendering ---
 
-    def get_course(self):
+    def get_course(self, request=None):
         """The course (parent page), read once per instance: the visit hook and the page share it."""
-        if not hasattr(self, "_course"):
-            parent_path = self.path[: (self.depth - 1) * self.steplen]
-            self._course = CoursePage.objects.filter(path=parent_path).first()
-        return self._course
+        return self.course_outline(request)[0]
+
+    def course_outline(self, request=None):
+        """``(course, siblings, outline)``, read once per instance: the course, its published
+        lessons in order (pages holding what a link needs: id, title, url_path, path, depth) and
+        their :class:`~courses.services.progress.LessonOutline` (the progress panel's outline).
+
+        With a request (not a preview) they are kept per process in the page cache's memo
+        (``elearning.pagecache.memo``) for the content generation and the language: publishing,
+        unpublishing, moving or saving any page starts a new generation, so the next view reads
+        them again. Every call builds new page instances from the memo's values.
+        """
+        if not hasattr(self, "_course_outline"):
+            self._course_outline = self._read_course_outline(request)
+        return self._course_outline
+
+    def _read_course_outline(self, request):
+        from django.utils.translation import get_language
+
+        from elearning import pagecache
+
+        parent_path = self.path[: (self.depth - 1) * self.steplen]
+        if request is None or getattr(request, "is_preview", False):
+            values = _course_values(parent_path)
+        else:
+            key = ("courses:course", parent_path, get_language())
+            values = pagecache.memo(request, key, lambda: _course_values(parent_path))
+        if values is None:
+            return None, [], []
+        course_values, lesson_values, outline = values
+        course = CoursePage.from_db("default", _COURSE_FIELDS, course_values)
+        siblings = [LessonPage.from_db("default", _SIBLING_FIELDS, row) for row in lesson_values]
+        return course, siblings, list(outline)
+
+    def cited_documents_and_tags(self, request=None):
+        """The legal documents the lesson cites (with ``replaced_by``) and its tags, kept in the
+        memo per lesson, live revision, content generation and language; read afresh in a preview
+        (a draft's citations are not the live ones). The instances are shared: read only."""
+        from django.utils.translation import get_language
+
+        from elearning import pagecache
+
+        def read():
+            return list(self.legal_documents.select_related("replaced_by")), list(self.tags.all())
+
+        if request is None or getattr(request, "is_preview", False):
+            return read()
+        key = ("courses:lesson-citations", self.pk, self.live_revision_id, get_language())
+        return pagecache.memo(request, key, read)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.services.progress import LessonOutline, check_ids_of
-
         context = super().get_context(request, *args, **kwargs)
-        course = self.get_course()
-        siblings = (
-            list(
-                LessonPage.objects.published()
-                .in_course(course)
-                .only("id", "title", "url_path", "path", "depth", "body")
-            )
-            if course
-            else []
-        )
+        course, siblings, outline = self.course_outline(request)
         if course and request is not None:
             # The same lessons are the course outline of the learner's progress panel (progress_tags).
-            request._courses_outlines = {
-                course.pk: [LessonOutline(s.id, s.title, s.url_path, check_ids_of(s.body)) for s in siblings]
-            }
+            request._courses_outlines = {course.pk: outline}
         position = next((i for i, lesson in enumerate(siblings) if lesson.pk == self.pk), None)
+        legal_documents, tags = self.cited_documents_and_tags(request)
         context.update(
             course=course,
             course_lessons=siblings,
             lesson_number=position + 1 if position is not None else None,
             previous_lesson=siblings[position - 1] if position else None,
             next_lesson=siblings[position + 1] if position is not None and position + 1 < len(siblings) else None,
-            lesson_legal_documents=list(self.legal_documents.select_related("replaced_by")),
-            lesson_tags=list(self.tags.all()),
+            lesson_legal_documents=legal_documents,
+            lesson_tags=tags,
             progress_template=PROGRESS_TEMPLATE,
             progress_actions_template=PROGRESS_ACTIONS_TEMPLATE,
         )
         return context
+
+
+# What the lesson page keeps of its course and of the course's lessons (attnames, in the
+# models' concrete field order, as Model.from_db expects them).
+_COURSE_FIELDS = [field.attname for field in CoursePage._meta.concrete_fields]
+_SIBLING_FIELDS = [
+    field.attname
+    for field in LessonPage._meta.concrete_fields
+    if field.attname in {"id", "page_ptr_id", "title", "url_path", "path", "depth"}
+]
+
+
+def _course_values(course_path):
+    """``(course values, [sibling values], [LessonOutline])`` of the course at ``course_path``,
+    or None: two queries."""
+    from courses.services.progress import LessonOutline, check_ids_of
+
+    course = CoursePage.objects.filter(path=course_path).first()
+    if course is None:
+        return None
+    lessons = list(
+        LessonPage.objects.published().in_course(course).only("id", "title", "url_path", "path", "depth", "body")
+    )
+    return (
+        tuple(getattr(course, name) for name in _COURSE_FIELDS),
+        [tuple(getattr(lesson, name) for name in _SIBLING_FIELDS) for lesson in lessons],
+        tuple(LessonOutline(lesson.id, lesson.title, lesson.url_path, check_ids_of(lesson.body)) for lesson in lessons),
+    )

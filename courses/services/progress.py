@@ -227,9 +227,43 @@ def get_enrolment(user, course):
     return Enrolment.objects.select_related("certificate").filter(user=user, course=course).first()
 
 
-def course_progress(user, course, lessons=None, enrolment=...):
+_ENROLMENT_FIELDS = Enrolment._meta.concrete_fields
+_CERTIFICATE_FIELDS = Certificate._meta.concrete_fields
+_PROGRESS_COLUMNS = ("lesson_progress__lesson_id", "lesson_progress__completed_at", "lesson_progress__check_results")
+
+
+def enrolment_with_progress(user, course):
+    """``(enrolment, rows)``: the learner's enrolment in ``course`` (its certificate attached, or
+    None when not enrolled) and their ``[(lesson_id, completed_at, check_results)]`` in it, in one
+    query (the enrolment LEFT JOINed with its certificate and its lesson progress rows)."""
+    if not user.is_authenticated or course is None:
+        return None, []
+    queryset = Enrolment.objects.filter(user=user, course=course)
+    columns = [
+        *(field.name for field in _ENROLMENT_FIELDS),
+        *(f"certificate__{field.name}" for field in _CERTIFICATE_FIELDS),
+        *_PROGRESS_COLUMNS,
+    ]
+    found = list(queryset.values_list(*columns))
+    if not found:
+        return None, []
+    first = found[0]
+    split = len(_ENROLMENT_FIELDS)
+    enrolment = Enrolment.from_db(queryset.db, [f.attname for f in _ENROLMENT_FIELDS], first[:split])
+    certificate_values = first[split : split + len(_CERTIFICATE_FIELDS)]
+    certificate = None
+    if certificate_values[0] is not None:
+        certificate = Certificate.from_db(queryset.db, [f.attname for f in _CERTIFICATE_FIELDS], certificate_values)
+        Certificate.enrolment.field.set_cached_value(certificate, enrolment)
+    Enrolment.certificate.related.set_cached_value(enrolment, certificate)
+    rows = [row[-3:] for row in found if row[-3] is not None]
+    return enrolment, rows
+
+
+def course_progress(user, course, lessons=None, enrolment=..., rows=None):
     """The learner's progress in ``course`` (three queries at most; none for an anonymous user
-    when ``lessons`` is given)."""
+    when ``lessons`` is given; none when ``lessons``, ``enrolment`` and its ``rows`` of
+    :func:`enrolment_with_progress` are given)."""
     if lessons is None:
         lessons = course_outline(course)
     if enrolment is ...:
@@ -237,11 +271,15 @@ def course_progress(user, course, lessons=None, enrolment=...):
     progress = CourseProgress(course=course, enrolment=enrolment, lessons=lessons)
     if enrolment is None:
         return progress
-    rows = list(
-        LessonProgress.objects.filter(enrolment=enrolment, lesson_id__in=[lesson.id for lesson in lessons]).values_list(
-            "lesson_id", "completed_at", "check_results"
+    lesson_ids = {lesson.id for lesson in lessons}
+    if rows is None:
+        rows = list(
+            LessonProgress.objects.filter(enrolment=enrolment, lesson_id__in=lesson_ids).values_list(
+                "lesson_id", "completed_at", "check_results"
+            )
         )
-    )
+    else:
+        rows = [row for row in rows if row[0] in lesson_ids]
     progress.done_ids = {lesson_id for lesson_id, completed_at, _results in rows if completed_at is not None}
     progress.results = {lesson_id: results or {} for lesson_id, _done, results in rows}
     progress.score = _score(lessons, progress.results.items())
@@ -310,9 +348,10 @@ def _visit_key(enrolment, lesson):
     return f"courses:visit:{enrolment.pk}:{lesson.pk}"
 
 
-def record_visit(user, lesson, course=None):
+def record_visit(user, lesson, course=None, enrolment=...):
     """Remember that an enrolled learner opened ``lesson`` (for "resume"). No-op for anyone else.
-    Returns the enrolment or None.
+    Returns the enrolment or None (``enrolment``, when given, is the learner's enrolment in the
+    course as already read, or None).
 
     The first visit of an enrolment to a lesson is written at once; a repeat visit within
     ``VISIT_INTERVAL`` seconds is not written again (a key in the default cache guards the
@@ -324,7 +363,8 @@ def record_visit(user, lesson, course=None):
     course = course or course_of(lesson)
     if course is None:
         return None
-    enrolment = get_enrolment(user, course)
+    if enrolment is ...:
+        enrolment = get_enrolment(user, course)
     if enrolment is None:
         return None
     # add() is False when the key exists; None (cache unreachable) writes as before.

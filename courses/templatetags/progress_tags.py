@@ -26,10 +26,12 @@ def _state(request, course):
         cache = {}
         setattr(request, _REQUEST_CACHE, cache)
     if course.pk not in cache:
-        known = getattr(request, "_courses_enrolments", {})  # set when the lesson visit was recorded
-        enrolment = known.get(course.pk, ...)
+        # (enrolment, progress rows), read when the lesson visit was recorded.
+        enrolment, rows = getattr(request, "_courses_learners", {}).get(course.pk, (..., None))
         outline = getattr(request, "_courses_outlines", {}).get(course.pk)  # set by the lesson page
-        cache[course.pk] = progress_service.course_progress(request.user, course, lessons=outline, enrolment=enrolment)
+        cache[course.pk] = progress_service.course_progress(
+            request.user, course, lessons=outline, enrolment=enrolment, rows=rows
+        )
     return cache[course.pk]
 
 
