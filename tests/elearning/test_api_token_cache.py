@@ -11,7 +11,6 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -79,6 +78,22 @@ def test_the_cache_keeps_no_password_and_the_user_reads_the_rest(shared_cache, a
     assert cached.date_joined == user.date_joined  # not cached: read from the database when asked for
 
 
+def test_the_token_read_never_selects_the_password(account):
+    _user, token = account
+    with CaptureQueriesContext(connection) as queries:
+        assert client_with(token).get(PROBE).status_code == 200
+    token_reads = [q["sql"] for q in queries.captured_queries if '"authtoken_token"' in q["sql"]]
+    assert len(token_reads) == 1 and '"password"' not in token_reads[0]
+
+
+def test_an_inactive_account_is_refused_without_a_cache(account):
+    user, token = account
+    user.is_active = False
+    user.save()
+    response = client_with(token).get(PROBE)
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+
+
 def test_a_deleted_token_is_refused_at_once(shared_cache, account):
     _user, token = account
     client = client_with(token)
@@ -128,15 +143,15 @@ def test_logging_in_elsewhere_keeps_the_token_remembered(shared_cache, account):
 def test_a_read_from_before_a_revocation_is_not_remembered(shared_cache, account, monkeypatch):
     """The account changes between this request's database read and its cache fill."""
     user, token = account
-    read = TokenAuthentication.authenticate_credentials
+    read = authentication._read
 
-    def read_then_deactivate(self, key):
-        result = read(self, key)
+    def read_then_deactivate(key):
+        result = read(key)
         user.is_active = False
         user.save()
         return result
 
-    monkeypatch.setattr(TokenAuthentication, "authenticate_credentials", read_then_deactivate)
+    monkeypatch.setattr(authentication, "_read", read_then_deactivate)
     client = client_with(token)
     assert client.get(PROBE).status_code == 200  # let through, as the database said a moment ago
     monkeypatch.undo()
