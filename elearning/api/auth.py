@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from elearning import throttling
 from elearning.services import accounts as account_services
 
+from . import authentication
 from .errors import ApiError
 from .serializers import CredentialsSerializer, ErrorSerializer, ProfileSerializer, RegisterSerializer, TokenSerializer
 from .throttles import LoginIPThrottle, RegisterIPThrottle, ThrottleMessagesMixin, TooManyRequests
@@ -96,4 +97,5 @@ class TokenView(ThrottleMessagesMixin, APIView):
         if user is None:
             raise ApiError(_("Wrong phone number or password."), "invalid_credentials")
         token, _created = Token.objects.get_or_create(user=user)
+        authentication.remember(token.key, user)  # the client's next requests read no row for it
         return Response({"token": token.key})

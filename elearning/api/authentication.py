@@ -4,8 +4,9 @@ DRF's ``TokenAuthentication`` reads the token joined to its whole user row on ev
 request. Here the token is read with only the few user fields requests need (id,
 username, is_active, is_staff, is_superuser; never the password hash), and a valid
 token of an active user is remembered in ``caches["default"]`` for ``TTL_SECONDS``
-under a digest of the key: 15 minutes, longer than a contest attempt, so a participant
-pays the database read once per attempt rather than once per autosave. The user comes
+under a digest of the key for 12 hours (a contest day). A token is put there when it is
+handed out (created, or returned by the login endpoint), so a participant's requests
+read no database row for it; otherwise the first request reads it and puts it there. The user comes
 back as a model instance whose other fields are deferred: they are read from the
 database if some code asks for them.
 
@@ -33,7 +34,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from elearning import throttling
 
-TTL_SECONDS = 15 * 60
+TTL_SECONDS = 12 * 3600
 REVOKED = "revoked"
 USER_FIELDS = ("id", "username", "is_active", "is_staff", "is_superuser")
 _VERSION = 2  # bump when the entry's shape changes
@@ -92,11 +93,24 @@ class CachedTokenAuthentication(TokenAuthentication):
         return _authenticated(key, values)
 
 
+def remember(token_key, user):
+    """Put a token that is being handed out in the cache, so its first request reads no row."""
+    cache = _cache()
+    if cache is not None and user.is_active:
+        # ``add``: never over a "revoked" mark.
+        cache.add(_entry_key(token_key), (_VERSION, *(getattr(user, name) for name in USER_FIELDS)), TTL_SECONDS)
+
+
 def revoke(token_keys):
     """The next request with any of these tokens is checked in the database."""
     cache = _cache()
     if cache is not None and token_keys:
         cache.set_many({_entry_key(key): REVOKED for key in token_keys}, TTL_SECONDS)
+
+
+def _token_created(sender, instance, created=False, **kwargs):
+    if created:
+        remember(instance.key, instance.user)
 
 
 def _token_deleted(sender, instance, **kwargs):
@@ -113,6 +127,7 @@ def _user_changed(sender, instance, update_fields=None, created=False, **kwargs)
 def connect():
     """Called from the app's ``ready()``: every process revokes, whether it serves the API or not."""
     User = get_user_model()
+    post_save.connect(_token_created, sender=Token, dispatch_uid="api-token-cache-token-created")
     post_delete.connect(_token_deleted, sender=Token, dispatch_uid="api-token-cache-token-deleted")
     post_save.connect(_user_changed, sender=User, dispatch_uid="api-token-cache-user-saved")
     post_delete.connect(_user_changed, sender=User, dispatch_uid="api-token-cache-user-deleted")

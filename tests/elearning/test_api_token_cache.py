@@ -62,9 +62,34 @@ def probe(client):
 
 def test_a_known_token_costs_no_query(shared_cache, account):
     _user, token = account
+    shared_cache.delete(authentication._entry_key(token.key))  # e.g. evicted, or handed out before a restart
     client = client_with(token)
     assert probe(client) == (200, 1)  # the token with its user
     assert probe(client) == (200, 0)
+
+
+def test_a_new_token_is_known_from_its_first_request(shared_cache):
+    user = ProfileFactory().user
+    token = Token.objects.create(user=user)
+    assert probe(client_with(token)) == (200, 0)
+
+
+def test_a_token_handed_out_at_login_is_known_from_its_first_request(shared_cache):
+    user = ProfileFactory(user__username="0912345678", phone="0912345678").user
+    Token.objects.create(user=user)
+    shared_cache.delete_pattern("*")  # the token was created long ago; this login hands it out again
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "0912345678", "password": "Mat-khau-2018"}, format="json"
+    )
+    assert response.status_code == 200
+    assert probe(client_with(Token(key=response.json()["token"]))) == (200, 0)
+
+
+def test_a_login_does_not_undo_a_revocation(shared_cache, account):
+    user, token = account
+    authentication.revoke([token.key])
+    authentication.remember(token.key, user)
+    assert shared_cache.get(authentication._entry_key(token.key)) == authentication.REVOKED
 
 
 def test_the_cache_keeps_no_password_and_the_user_reads_the_rest(shared_cache, account):
@@ -80,6 +105,7 @@ def test_the_cache_keeps_no_password_and_the_user_reads_the_rest(shared_cache, a
 
 def test_the_token_read_never_selects_the_password(account):
     _user, token = account
+    caches["default"].delete(authentication._entry_key(token.key))  # read from the database
     with CaptureQueriesContext(connection) as queries:
         assert client_with(token).get(PROBE).status_code == 200
     token_reads = [q["sql"] for q in queries.captured_queries if '"authtoken_token"' in q["sql"]]
@@ -143,6 +169,7 @@ def test_logging_in_elsewhere_keeps_the_token_remembered(shared_cache, account):
 def test_a_read_from_before_a_revocation_is_not_remembered(shared_cache, account, monkeypatch):
     """The account changes between this request's database read and its cache fill."""
     user, token = account
+    shared_cache.delete(authentication._entry_key(token.key))  # not remembered: this request reads it
     read = authentication._read
 
     def read_then_deactivate(key):
