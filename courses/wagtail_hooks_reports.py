@@ -63,5 +63,6 @@ def remember_lesson_visit(page, request, serve_args, serve_kwargs):
             return
         # The enrolment and progress rows in one query; the progress panel of this page reuses them.
         enrolment, rows = enrolment_with_progress(request.user, course)
-        record_visit(request.user, page, course=course, enrolment=enrolment)
+        seen = any(lesson_id == page.pk for lesson_id, _done, _results in rows)
+        record_visit(request.user, page, course=course, enrolment=enrolment, seen=seen)
         request._courses_learners = {course.pk: (enrolment, rows)}

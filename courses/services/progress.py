@@ -348,10 +348,11 @@ def _visit_key(enrolment, lesson):
     return f"courses:visit:{enrolment.pk}:{lesson.pk}"
 
 
-def record_visit(user, lesson, course=None, enrolment=...):
+def record_visit(user, lesson, course=None, enrolment=..., seen=None):
     """Remember that an enrolled learner opened ``lesson`` (for "resume"). No-op for anyone else.
     Returns the enrolment or None (``enrolment``, when given, is the learner's enrolment in the
-    course as already read, or None).
+    course as already read, or None; ``seen``, when known, whether the learner has a progress
+    row for the lesson).
 
     The first visit of an enrolment to a lesson is written at once; a repeat visit within
     ``VISIT_INTERVAL`` seconds is not written again (a key in the default cache guards the
@@ -371,12 +372,11 @@ def record_visit(user, lesson, course=None, enrolment=...):
     if caches["default"].add(_visit_key(enrolment, lesson), 1, VISIT_INTERVAL) is False:
         return enrolment
     now = timezone.now()
-    updated = LessonProgress.objects.filter(user=user, lesson=lesson).update(last_seen_at=now)
-    if not updated:
-        with transaction.atomic():
-            LessonProgress.objects.get_or_create(
-                user=user, lesson=lesson, defaults={"enrolment": enrolment, "last_seen_at": now}
-            )
+    if seen is False or not LessonProgress.objects.filter(user=user, lesson=lesson).update(last_seen_at=now):
+        # A first visit: one INSERT; a row made meanwhile by a parallel request or an answer is kept.
+        LessonProgress.objects.bulk_create(
+            [LessonProgress(user=user, lesson=lesson, enrolment=enrolment, last_seen_at=now)], ignore_conflicts=True
+        )
     return enrolment
 
 
