@@ -31,21 +31,26 @@ def bucket_of(score, duration_ms):
 
 def record(attempt):
     """Update the standings with a freshly graded attempt. Returns the round standing."""
-    standing = Standing.objects.select_for_update().filter(round_id=attempt.round_id, user_id=attempt.user_id).first()
     buckets = Counter()
-    if standing is None:
-        standing = Standing.objects.create(
-            round_id=attempt.round_id,
-            user_id=attempt.user_id,
-            attempt=attempt,
-            unit_id=attempt.unit_id,
-            group=attempt.group,
-            score=attempt.score,
-            duration_ms=attempt.duration_ms,
-            submitted_ms=epoch_ms(attempt.submitted_at),
-        )
+    first = Standing(
+        round_id=attempt.round_id,
+        user_id=attempt.user_id,
+        attempt_id=attempt.pk,
+        unit_id=attempt.unit_id,
+        group=attempt.group,
+        score=attempt.score,
+        duration_ms=attempt.duration_ms,
+        submitted_ms=epoch_ms(attempt.submitted_at),
+    )
+    # Most gradings are a person's first in the round: one INSERT, no read. Otherwise the
+    # standing that is there, under its row lock, moves only if this attempt is better.
+    if _insert_if_new(first):
+        standing = first
         new_round, delta_score, delta_duration = True, attempt.score, attempt.duration_ms
-    elif attempt_key(attempt) < standing.sort_key():
+    else:
+        standing = Standing.objects.select_for_update().get(round_id=attempt.round_id, user_id=attempt.user_id)
+        if not attempt_key(attempt) < standing.sort_key():
+            return standing
         new_round = False
         delta_score = attempt.score - standing.score
         delta_duration = attempt.duration_ms - standing.duration_ms
@@ -55,8 +60,6 @@ def record(attempt):
         standing.duration_ms = attempt.duration_ms
         standing.submitted_ms = epoch_ms(attempt.submitted_at)
         standing.save(update_fields=["attempt", "score", "duration_ms", "submitted_ms"])
-    else:
-        return standing
     buckets[(attempt.round_id, *bucket_of(standing.score, standing.duration_ms))] += 1
 
     contest = _add_to_contest(attempt, score=delta_score, duration_ms=delta_duration, new_round=new_round)
@@ -87,22 +90,37 @@ def _add_to_contest(attempt, *, score, duration_ms, new_round):
     """Add a round's change to the contest standing (created when new). Returns its totals
     before (None when new) and after."""
     lookup = {"contest_id": attempt.contest_id, "user_id": attempt.user_id}
-    row = ContestStanding.objects.select_for_update().filter(**lookup).first()
-    if row is not None:
-        before = (row.score, row.duration_ms)
-        row.score += score
-        row.duration_ms += duration_ms
-        row.rounds += int(new_round)
-        row.save(update_fields=["score", "duration_ms", "rounds"])
-        return {"before": before, "score": row.score, "duration_ms": row.duration_ms}
-    try:
-        with transaction.atomic():
-            ContestStanding.objects.create(
-                **lookup, unit_id=attempt.unit_id, group=attempt.group, score=score, duration_ms=duration_ms, rounds=1
-            )
-    except IntegrityError:  # another round of the same person graded in parallel
-        return _add_to_contest(attempt, score=score, duration_ms=duration_ms, new_round=new_round)
-    return {"before": None, "score": score, "duration_ms": duration_ms}
+    new = ContestStanding(
+        **lookup, unit_id=attempt.unit_id, group=attempt.group, score=score, duration_ms=duration_ms, rounds=1
+    )
+    if _insert_if_new(new):  # the person's first graded round: one INSERT
+        return {"before": None, "score": score, "duration_ms": duration_ms}
+    # There (a parallel grading of another round may just have created it): under its lock.
+    row = ContestStanding.objects.select_for_update().get(**lookup)
+    before = (row.score, row.duration_ms)
+    row.score += score
+    row.duration_ms += duration_ms
+    row.rounds += int(new_round)
+    row.save(update_fields=["score", "duration_ms", "rounds"])
+    return {"before": before, "score": row.score, "duration_ms": row.duration_ms}
+
+
+def _insert_if_new(row):
+    """Insert an unsaved model instance unless it breaks a unique constraint (``ON CONFLICT
+    DO NOTHING``, one statement, no savepoint). Returns whether it was inserted; a row that
+    is there (committed, or being inserted by a parallel transaction, which is waited for)
+    is left as it is. The instance's primary key is not set."""
+    meta = row._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(field.column) for field in fields)}) "  # noqa: S608 (names from _meta)
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING 1"
+    )
+    params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
 
 
 def _increment(model, contest_id, keys, deltas):

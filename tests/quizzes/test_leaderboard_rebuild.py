@@ -385,6 +385,46 @@ def test_recording_a_result_takes_few_statements(contest, django_assert_num_quer
     assert ScoreBucket.objects.get(round=round1, score=3, second=30).count == 2
 
 
+def test_a_first_result_is_four_statements(contest, django_assert_num_queries):
+    round1 = contest.rounds.order_by("number").first()
+    unit = UnitFactory()
+    graded(ProfileFactory(unit=unit).user, contest, round1, 3, 30, timezone.now())  # unit rows and buckets exist
+    me = ProfileFactory(unit=unit).user
+    attempt = Attempt.objects.create(
+        user=me, contest=contest, round=round1, number=1, state="submitted", group="citizen", unit=unit,
+        started_at=timezone.now() - timedelta(seconds=30), deadline=timezone.now() + timedelta(minutes=5),
+        submitted_at=timezone.now(), score=3, max_score=5, duration_ms=30_000, draw=[],
+    )  # fmt: skip
+    # my round standing and my contest standing each one INSERT (no read first), then the
+    # unit rows and the buckets
+    with django_assert_num_queries(4):
+        standings.record(attempt)
+    mine = ContestStanding.objects.get(contest=contest, user=me)
+    assert (mine.score, mine.duration_ms, mine.rounds) == (3, 30_000, 1)
+    assert Standing.objects.get(round=round1, user=me).attempt == attempt
+    assert UnitStanding.objects.get(round=round1, unit=unit).participants == 2
+    assert ScoreBucket.objects.get(round=round1, score=3, second=30).count == 2
+
+
+def test_a_worse_second_attempt_moves_nothing(contest, django_assert_num_queries):
+    round1 = contest.rounds.order_by("number").first()
+    me = ProfileFactory().user
+    graded(me, contest, round1, 4, 40, timezone.now())
+    before = list(ScoreBucket.objects.filter(contest=contest).values_list("round_id", "score", "second", "count"))
+    attempt = Attempt.objects.create(
+        user=me, contest=contest, round=round1, number=2, state="submitted", group="citizen", unit=None,
+        started_at=timezone.now() - timedelta(seconds=50), deadline=timezone.now() + timedelta(minutes=5),
+        submitted_at=timezone.now(), score=2, max_score=5, duration_ms=50_000, draw=[],
+    )  # fmt: skip
+    with django_assert_num_queries(2):  # the insert that finds my standing, then my standing locked
+        standings.record(attempt)
+    assert Standing.objects.get(round=round1, user=me).score == 4
+    assert ContestStanding.objects.get(contest=contest, user=me).score == 4
+    assert (
+        list(ScoreBucket.objects.filter(contest=contest).values_list("round_id", "score", "second", "count")) == before
+    )
+
+
 # -- encodings -----------------------------------------------------------------------
 
 names = st.text(st.characters(blacklist_categories=["Cs"]), max_size=30)
