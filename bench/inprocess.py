@@ -252,6 +252,15 @@ def query_counts(args, meta, client, rank_users):
     for token in (t1, t2):
         count("API my rank", "GET", f"/api/v1/contests/{slug}/leaderboard/me/?round=1", token=token)
     pool = read_pool(args.pools, "inprogress")[-4:]  # the tail of the pool is never used by wrk
+    # One submit first, uncounted: the process's first grading fills what it keeps (the answer key).
+    token, _uid, attempt_id, *_items = pool[3]
+    send(
+        client,
+        "POST",
+        f"/api/v1/attempts/{attempt_id}/submit/",
+        {"HTTP_AUTHORIZATION": f"Token {token}"},
+        {"prediction": 10},
+    )
     for token, _uid, attempt_id, *items in pool[:2]:
         question, choices = items[0].split(":")
         count("API attempt", "GET", f"/api/v1/attempts/{attempt_id}/", token=token)
