@@ -364,6 +364,15 @@ def test_aggregates_match_the_standings_after_many_gradings(contest):
     assert got_buckets == {key: n for key, n in expected_buckets.items() if n}
 
 
+def submitted(user, contest, round_, number, unit, *, score, seconds):
+    """A submitted attempt, graded but not yet recorded in the standings."""
+    return Attempt.objects.create(
+        user=user, contest=contest, round=round_, number=number, state="submitted", group="citizen", unit=unit,
+        started_at=timezone.now() - timedelta(seconds=seconds), deadline=timezone.now() + timedelta(minutes=5),
+        submitted_at=timezone.now(), score=score, max_score=5, duration_ms=seconds * 1000, draw=[],
+    )  # fmt: skip
+
+
 def test_recording_a_result_takes_few_statements(contest, django_assert_num_queries):
     round1, round2 = contest.rounds.order_by("number")[:2]
     unit = UnitFactory()
@@ -372,13 +381,9 @@ def test_recording_a_result_takes_few_statements(contest, django_assert_num_quer
     graded(other, contest, round2, 2, 45, timezone.now())
     me = ProfileFactory(unit=unit).user
     graded(me, contest, round2, 2, 45, timezone.now())  # my contest standing exists
-    attempt = Attempt.objects.create(
-        user=me, contest=contest, round=round1, number=1, state="submitted", group="citizen", unit=unit,
-        started_at=timezone.now() - timedelta(seconds=30), deadline=timezone.now() + timedelta(minutes=5),
-        submitted_at=timezone.now(), score=3, max_score=5, duration_ms=30_000, draw=[],
-    )  # fmt: skip
-    # my standing (locked), its insert, my contest standing (locked) and its update,
-    # both unit rows in one UPDATE, every bucket moved in one UPDATE
+    attempt = submitted(me, contest, round1, 1, unit, score=3, seconds=30)
+    # my standing's insert; my contest standing: the insert that finds it, its lock, its
+    # update; both unit rows in one UPDATE, every bucket moved in one UPDATE
     with django_assert_num_queries(6):
         standings.record(attempt)
     assert UnitStanding.objects.get(round=round1, unit=unit).participants == 2
@@ -390,11 +395,7 @@ def test_a_first_result_is_four_statements(contest, django_assert_num_queries):
     unit = UnitFactory()
     graded(ProfileFactory(unit=unit).user, contest, round1, 3, 30, timezone.now())  # unit rows and buckets exist
     me = ProfileFactory(unit=unit).user
-    attempt = Attempt.objects.create(
-        user=me, contest=contest, round=round1, number=1, state="submitted", group="citizen", unit=unit,
-        started_at=timezone.now() - timedelta(seconds=30), deadline=timezone.now() + timedelta(minutes=5),
-        submitted_at=timezone.now(), score=3, max_score=5, duration_ms=30_000, draw=[],
-    )  # fmt: skip
+    attempt = submitted(me, contest, round1, 1, unit, score=3, seconds=30)
     # my round standing and my contest standing each one INSERT (no read first), then the
     # unit rows and the buckets
     with django_assert_num_queries(4):
@@ -411,11 +412,7 @@ def test_a_worse_second_attempt_moves_nothing(contest, django_assert_num_queries
     me = ProfileFactory().user
     graded(me, contest, round1, 4, 40, timezone.now())
     before = list(ScoreBucket.objects.filter(contest=contest).values_list("round_id", "score", "second", "count"))
-    attempt = Attempt.objects.create(
-        user=me, contest=contest, round=round1, number=2, state="submitted", group="citizen", unit=None,
-        started_at=timezone.now() - timedelta(seconds=50), deadline=timezone.now() + timedelta(minutes=5),
-        submitted_at=timezone.now(), score=2, max_score=5, duration_ms=50_000, draw=[],
-    )  # fmt: skip
+    attempt = submitted(me, contest, round1, 2, None, score=2, seconds=50)
     with django_assert_num_queries(2):  # the insert that finds my standing, then my standing locked
         standings.record(attempt)
     assert Standing.objects.get(round=round1, user=me).score == 4
