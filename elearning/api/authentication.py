@@ -1,14 +1,14 @@
-"""API token authentication that remembers valid tokens briefly in the shared cache.
+"""API token authentication that remembers valid tokens in the shared cache.
 
 DRF's ``TokenAuthentication`` reads the token joined to its whole user row on every
 request. Here the token is read with only the few user fields requests need (id,
 username, is_active, is_staff, is_superuser; never the password hash), and a valid
-token of an active user is remembered in ``caches["default"]`` for ``TTL_SECONDS``
-under a digest of the key for 12 hours (a contest day). A token is put there when it is
+token of an active user is remembered in ``caches["default"]`` under a digest of the
+key for ``TTL_SECONDS`` (12 hours: a contest day). A token is put there when it is
 handed out (created, or returned by the login endpoint), so a participant's requests
-read no database row for it; otherwise the first request reads it and puts it there. The user comes
-back as a model instance whose other fields are deferred: they are read from the
-database if some code asks for them.
+read no database row for it; otherwise its first request reads it and puts it there.
+The user comes back as a model instance whose other fields are deferred: they are read
+from the database if some code asks for them.
 
 Revocation takes effect at once: deleting a token, and saving or deleting its user
 (a password change, a deactivation, new staff rights), replace the cache entry with a
