@@ -5,12 +5,13 @@ and a restarted PostgreSQL is test_postgres_restart.py.)"""
 
 import pytest
 from django.contrib.sessions.backends.cached_db import SessionStore
+from django.core.cache import caches
 from django.db import InterfaceError, OperationalError
 from django.test import Client, RequestFactory
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from wagtail.models import Page
 
+from elearning.api import authentication
 from elearning.middleware import service_unavailable_response
 from quizzes.services import lookup
 from tests.factories.elearning import ProfileFactory
@@ -48,7 +49,8 @@ def test_a_lost_connection_during_token_authentication_is_503_json(client, monke
     contest = make_contest()
     profile = ProfileFactory()
     token = Token.objects.create(user=profile.user).key
-    monkeypatch.setattr(TokenAuthentication, "authenticate_credentials", fail_with(InterfaceError("connection closed")))
+    caches["default"].delete(authentication._entry_key(token))  # not remembered: the token is read from the database
+    monkeypatch.setattr(authentication, "_read", fail_with(InterfaceError("connection closed")))
     response = client.post(
         f"/api/v1/contests/{contest.slug}/attempts/",
         content_type="application/json",
