@@ -199,5 +199,7 @@ def test_process_memory_is_never_used(account):
 
 def test_an_unknown_token_is_refused(shared_cache):
     client = client_with(Token(key="0" * 40))
-    assert client.get(PROBE).status_code == 401
+    response = client.get(PROBE)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Mã truy cập không hợp lệ.", "code": "authentication_failed"}
     assert shared_cache.get(authentication._entry_key("0" * 40)) is None
