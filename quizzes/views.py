@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from quizzes.leaderboards import get_backend, unit_board
+from quizzes.leaderboards import get_backend, rank_or_sql, unit_board
 from quizzes.leaderboards.final import final_page, final_rank, final_total
 from quizzes.models import Attempt, PrizeGroup
 from quizzes.services import attempts as attempt_service
@@ -164,7 +164,9 @@ def attempt_result(request, attempt_id):
         attempt = attempt_service.finish_overdue(attempt.pk)
     contest = attempt.contest
     backend = get_backend()
-    mine = backend.round_rank(attempt.round_id, request.user.pk)
+    mine = rank_or_sql(
+        backend, backend.round_rank(attempt.round_id, request.user.pk), request.user.pk, round_id=attempt.round_id
+    )
     in_round = Attempt.objects.filter(user=request.user, round=attempt.round).count()
     context = {
         "attempt": attempt,

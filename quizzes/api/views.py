@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from elearning.api.errors import ApiError
 from elearning.api.schema import error_responses
 from elearning.api.throttles import CountedThrottlesMixin
-from quizzes.leaderboards import get_backend, unit_board
+from quizzes.leaderboards import get_backend, rank_or_sql, unit_board
 from quizzes.leaderboards.final import final_page, final_rank, final_total
 from quizzes.models import Attempt, ContestPage
 from quizzes.services import attempts as attempt_service
@@ -206,7 +206,9 @@ class SubmitView(ContestApiView):
 
         prediction = owned_or_404(request, attempt_id, parse)
         attempt = attempt_write(attempt_service.submit_attempt, request.user, attempt_id, prediction)
-        ranked = get_backend().round_rank(attempt.round_id, request.user.pk)
+        backend = get_backend()
+        ranked = backend.round_rank(attempt.round_id, request.user.pk)
+        ranked = rank_or_sql(backend, ranked, request.user.pk, round_id=attempt.round_id)
         data = {
             "state": attempt.state,
             "score": attempt.score,
@@ -312,8 +314,10 @@ class MyRankView(ContestApiView):
             mine, total = final_rank(round_.pk, request.user.pk, group), final_total(round_.pk, group)
         elif round_ is not None:
             mine, total = backend.round_rank_and_total(round_.pk, request.user.pk)
+            mine = rank_or_sql(backend, mine, request.user.pk, round_id=round_.pk)
         else:
             mine, total = backend.contest_rank_and_total(contest.pk, request.user.pk)
+            mine = rank_or_sql(backend, mine, request.user.pk, contest_id=contest.pk)
         if mine is None:
             raise ApiError("You have no result in this ranking yet.", "not_ranked", status.HTTP_404_NOT_FOUND)
         data = {

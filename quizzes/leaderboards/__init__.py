@@ -15,7 +15,7 @@ from quizzes.services import lookup
 from .sql import SqlLeaderboard
 from .units import unit_board
 
-__all__ = ["SqlLeaderboard", "get_backend", "push_after_commit", "unit_board"]
+__all__ = ["SqlLeaderboard", "get_backend", "push_after_commit", "rank_or_sql", "unit_board"]
 
 
 def get_backend():
@@ -24,6 +24,20 @@ def get_backend():
 
         return RedisLeaderboard()
     return SqlLeaderboard()
+
+
+def rank_or_sql(backend, ranked, user_id, *, round_id=None, contest_id=None):
+    """``ranked``, ``backend``'s answer for a round (or contest-wide) rank, or SQL's when the
+    backend has none for the person.
+
+    A Redis board being rebuilt may not show a person graded during the rebuild yet: their
+    push is journalled and written again just after the new board is swapped in. In that
+    moment the board has no rank for them, and SQL, which has their standing, answers. (For
+    someone with no result at all this costs one SQL query, which finds nothing.)"""
+    if ranked is not None or isinstance(backend, SqlLeaderboard):
+        return ranked
+    sql = SqlLeaderboard()
+    return sql.round_rank(round_id, user_id) if round_id is not None else sql.contest_rank(contest_id, user_id)
 
 
 def push_after_commit(contest_id, round_id, user_id, round_standing=None):
