@@ -1,6 +1,6 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -296,8 +296,9 @@ class LessonPage(LearningContentMixin, LegalCitationsMixin, Page):
         if values is None:
             return None, [], []
         course_values, lesson_values, outline = values
-        course = CoursePage.from_db("default", _COURSE_FIELDS, course_values)
-        siblings = [LessonPage.from_db("default", _SIBLING_FIELDS, row) for row in lesson_values]
+        course = CoursePage.from_db(router.db_for_read(CoursePage), _COURSE_FIELDS, course_values)
+        db = router.db_for_read(LessonPage)
+        siblings = [LessonPage.from_db(db, _SIBLING_FIELDS, row) for row in lesson_values]
         return course, siblings, list(outline)
 
     def cited_documents_and_tags(self, request=None):
