@@ -13,11 +13,12 @@ from django.db import IntegrityError, transaction
 
 from elearning.models import Profile
 from quizzes.models import Answer, Attempt, AttemptState, QuestionKind
-from quizzes.services import answer_key, clock, standings
+from quizzes.services import answer_key, clock, frames, standings
 from quizzes.services.draw import draw_questions
 from quizzes.services.errors import (
     AttemptFinished,
     AttemptsExhausted,
+    ContestError,
     DeadlinePassed,
     InvalidChoice,
     InvalidPrediction,
@@ -107,10 +108,8 @@ def start_attempt(user, contest, moment=None, device=""):
     return attempt, True
 
 
-# What the hot writes read of the attempt (and of its contest page's own table, not
-# Wagtail's page row): the draw and the clock for an autosave, what grading and the
-# result need for a submit.
-SAVE_FIELDS = ("state", "deadline", "draw")
+# What a submit reads of the attempt (and of its contest page's own table, not
+# Wagtail's page row): what grading and the result need.
 SUBMIT_FIELDS = (
     *("user", "contest", "round", "unit", "group", "state", "started_at", "deadline", "draw"),
     *("score", "max_score", "duration_ms", "submitted_at", "prediction", "contest__prediction_question"),
@@ -138,44 +137,61 @@ def _locked(attempt_id, user=None, fields=None):
 
 
 def validate_choices(item, choice_ids):
+    """The chosen ids in the order shown; ``item`` is a frame's ``(kind, choice ids)``."""
+    kind, shown = item
     if not isinstance(choice_ids, list | tuple) or not all(
         isinstance(cid, int) and not isinstance(cid, bool) for cid in choice_ids
     ):
         raise InvalidChoice()
     chosen = set(choice_ids)
-    if len(chosen) != len(choice_ids) or not chosen <= set(item["c"]):
+    if len(chosen) != len(choice_ids) or not chosen <= set(shown):
         raise InvalidChoice()
-    if item["k"] != QuestionKind.MULTIPLE and len(chosen) > 1:
+    if kind != QuestionKind.MULTIPLE and len(chosen) > 1:
         raise InvalidChoice()
-    return sorted(chosen, key=item["c"].index)
+    return sorted(chosen, key=shown.index)
 
 
 def save_answer(user, attempt_id, question_id, choice_ids, moment=None):
     """Autosave one answer. Nothing is written once the attempt is finished.
 
-    Two statements and no transaction: the attempt's draw and clock are read without a
-    lock to check the question and the choices, then the answer is written by one
-    statement that only writes while the attempt is still in progress and within its
-    grace (``Answer.objects.save_while_open``: it waits for a finish holding the
-    attempt's lock and then writes nothing). So a save that was answered "saved" is
-    always in the grade, and one that comes after the finish is refused.
+    One statement and no transaction: the question and the choices are checked against
+    the attempt's draw and clock, which never change after the start and are kept in
+    process memory (``quizzes.services.frames``; the row is read on a process's first
+    save only). Then the answer is written by one statement that only writes while the
+    attempt is still the user's, in progress and within its grace
+    (``Answer.objects.save_while_open``: it waits for a finish holding the attempt's
+    lock and then writes nothing). So a save that was answered "saved" is always in the
+    grade, and one that comes after the finish is refused.
     """
-    attempt = Attempt.objects.only(*SAVE_FIELDS).get(pk=attempt_id, user=user)
+    frame = frames.get(attempt_id, user)
     moment = moment or clock.now()
-    if attempt.is_finished:
-        raise AttemptFinished()
-    item = attempt.draw_item(question_id)
-    if item is None:
-        raise QuestionNotInAttempt()
-    if clock.within_grace(moment, attempt.deadline):
+    try:
+        item = frame.item(question_id)
+        if item is None:
+            raise QuestionNotInAttempt()
+        if not clock.within_grace(moment, frame.deadline):
+            raise DeadlinePassed()
         chosen = validate_choices(item, choice_ids)
         if Answer.objects.save_while_open(
             attempt_id, user.pk, question_id, chosen, moment, not_before=moment - clock.GRACE
         ):
             return chosen, moment
-        raise AttemptFinished()  # between the read and the write: by a submit, or by the deadline's sweep
-    finish_overdue(attempt_id, moment)
-    raise DeadlinePassed()
+        raise AttemptFinished()  # submitted, or swept at its deadline
+    except ContestError as refusal:
+        _refuse_save(attempt_id, moment, refusal)
+
+
+def _refuse_save(attempt_id, moment, refusal):
+    """A finished attempt is refused as finished whatever else is wrong with the save;
+    an attempt still in progress past its deadline is graded now."""
+    state = Attempt.objects.filter(pk=attempt_id).values_list("state", flat=True).first()
+    if state is None:
+        raise Attempt.DoesNotExist  # deleted since its frame was kept
+    if state != AttemptState.IN_PROGRESS:
+        raise AttemptFinished() from None
+    if isinstance(refusal, DeadlinePassed):
+        finish_overdue(attempt_id, moment)
+    raise refusal
 
 
 def parse_prediction(value, required):

@@ -23,7 +23,7 @@ from elearning.api import authentication
 from elearning.throttling import ThrottleDatabaseCache
 from quizzes.api import views
 from quizzes.models import Answer, Attempt, Choice
-from quizzes.services import standings
+from quizzes.services import frames, standings
 from tests.factories.elearning import ProfileFactory
 from tests.factories.quizzes import make_contest
 
@@ -70,24 +70,77 @@ def answer_url(attempt, index=0):
     return f"/api/v1/attempts/{attempt.pk}/answers/{attempt.draw[index]['q']}/"
 
 
-def test_autosave_is_one_read_and_one_conditional_upsert(two, django_assert_num_queries):
-    client, attempt = two
-    client.put(answer_url(attempt, 0), {"choices": wrong_ids(attempt.draw[0]["q"])}, format="json")
-    choices = wrong_ids(attempt.draw[1]["q"])
-    # The attempt's draw and clock (filtered by its owner), then one upsert; no transaction.
-    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(2 + extra_queries()):
-        response = client.put(answer_url(attempt, 1), {"choices": choices}, format="json")
-    assert response.status_code == 200 and response.json()["choices"] == choices
-    attempt_reads = [
+def attempt_reads(queries):
+    return [
         q["sql"]
         for q in queries.captured_queries
         if q["sql"].startswith("SELECT") and 'FROM "quizzes_attempt"' in q["sql"]
     ]
-    assert len(attempt_reads) == 1
-    assert '"user_id"' in attempt_reads[0].split("WHERE", 1)[1]
+
+
+def test_autosave_reads_the_attempt_once_then_is_one_conditional_upsert(two, django_assert_num_queries):
+    client, attempt = two
+    frames.forget()
+    # A process's first save of an attempt reads its owner, draw and clock (never changed after the start) ...
+    first = wrong_ids(attempt.draw[0]["q"])
+    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(2 + extra_queries()):
+        response = client.put(answer_url(attempt, 0), {"choices": first}, format="json")
+    assert response.status_code == 200
+    assert len(attempt_reads(queries)) == 1
+    choices = wrong_ids(attempt.draw[1]["q"])
+    # ... and every later save is one statement that writes while the attempt is theirs and open; no transaction.
+    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(1 + extra_queries()):
+        response = client.put(answer_url(attempt, 1), {"choices": choices}, format="json")
+    assert response.status_code == 200 and response.json()["choices"] == choices
+    assert attempt_reads(queries) == []
+    write = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "quizzes_answer"'))
+    assert '"user_id"' in write and '"state"' in write and '"deadline"' in write
     assert not any(q["sql"].startswith(("SAVEPOINT", "BEGIN")) for q in queries.captured_queries)
     assert not any("wagtailcore_page" in q["sql"] or "quizzes_contestpage" in q["sql"] for q in queries)
     assert Answer.objects.get(attempt=attempt, question_id=attempt.draw[1]["q"]).choice_ids == choices
+
+
+def test_a_kept_frame_never_opens_someone_elses_attempt(two, bank_contest):
+    client, attempt = two
+    client.put(answer_url(attempt, 0), {"choices": wrong_ids(attempt.draw[0]["q"])}, format="json")  # frame kept
+    other = token_client(ProfileFactory().user)
+    response = other.put(answer_url(attempt, 1), {"choices": wrong_ids(attempt.draw[1]["q"])}, format="json")
+    assert response.status_code == 404
+    assert not Answer.objects.filter(attempt=attempt, question_id=attempt.draw[1]["q"]).exists()
+
+
+def test_a_save_after_the_submit_is_refused_as_finished_with_a_kept_frame(two):
+    client, attempt = two
+    client.put(answer_url(attempt, 0), {"choices": wrong_ids(attempt.draw[0]["q"])}, format="json")  # frame kept
+    client.post(f"/api/v1/attempts/{attempt.pk}/submit/", {"prediction": 1}, format="json")
+    for body in ({"choices": correct_ids(attempt.draw[0]["q"])}, {"choices": [10**9]}):
+        response = client.put(answer_url(attempt, 0), body, format="json")
+        assert response.status_code == 409 and response.json()["code"] == "attempt_finished"
+    assert Answer.objects.get(attempt=attempt, question_id=attempt.draw[0]["q"]).choice_ids == wrong_ids(
+        attempt.draw[0]["q"]
+    )
+
+
+def test_a_deleted_attempt_is_not_found_even_where_its_frame_was_kept(two, monkeypatch):
+    client, attempt = two
+    url = answer_url(attempt, 1)
+    client.put(answer_url(attempt, 0), {"choices": wrong_ids(attempt.draw[0]["q"])}, format="json")
+    kept = frames.get(attempt.pk, attempt.user)
+    Attempt.objects.filter(pk=attempt.pk).delete()  # no signal: as if deleted by another process
+    monkeypatch.setitem(frames._frames, attempt.pk, kept)
+    response = client.put(url, {"choices": wrong_ids(attempt.draw[1]["q"])}, format="json")
+    assert response.status_code == 404
+    assert not Answer.objects.filter(attempt_id=attempt.pk).exists()
+
+
+def test_frames_are_bounded(monkeypatch, two):
+    client, attempt = two
+    monkeypatch.setattr(frames, "FRAMES_KEPT", 1)
+    frames.forget()
+    frames.get(attempt.pk, attempt.user)
+    first = Attempt.objects.exclude(pk=attempt.pk).first()
+    frames.get(first.pk, first.user)
+    assert list(frames._frames) == [first.pk]
 
 
 def test_submit_reads_neither_the_page_row_nor_the_answer_key_again(two, monkeypatch):
@@ -252,7 +305,7 @@ def test_autosave_is_two_redis_round_trips(redis_caches, two, redis_calls, djang
     client.put(answer_url(attempt, 0), {"choices": wrong_ids(attempt.draw[0]["q"])}, format="json")
     choices = wrong_ids(attempt.draw[1]["q"])
     redis_calls.clear()
-    with django_assert_num_queries(2):  # no token query, no throttle query
+    with django_assert_num_queries(1):  # the answer's statement: no token, throttle or attempt query
         response = client.put(answer_url(attempt, 1), {"choices": choices}, format="json")
     assert response.status_code == 200
     # The token (remembered in the cache), then both throttles, per account and per network, in one script.
