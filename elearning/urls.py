@@ -10,6 +10,11 @@ from elearning.api.errors import not_found_json
 from elearning.security import admin_logout_view
 
 urlpatterns = [
+    # The API first: its requests are the most frequent, and resolving walks the list in order.
+    path("api/v1/", include("quizzes.api.urls")),
+    path("api/v1/", include("elearning.api.urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/logout/", admin_logout_view(), name="wagtailadmin_logout"),  # POST only (elearning.security)
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -17,10 +22,6 @@ urlpatterns = [
     path("contest/", include("quizzes.urls")),
     path("", include("courses.urls")),  # /thu-tuc/, /learn/, /certificates/
     path("i18n/setlang/", set_language, name="set_language"),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("elearning.api.urls")),
-    path("api/v1/", include("quizzes.api.urls")),
 ]
 
 if settings.DEBUG:
