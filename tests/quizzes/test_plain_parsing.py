@@ -1,5 +1,6 @@
-"""The boards' query parameters: the plain parser that spares the serializer on valid queries
-gives exactly what ``LeaderboardQuerySerializer`` gives, and never accepts what it refuses."""
+"""The hottest requests parse plainly valid input without a serializer (the boards' query
+parameters, an autosave's choices): that gives exactly what the serializer gives, and never
+accepts what it refuses; anything else still goes through the serializer."""
 
 import pytest
 from django.http import QueryDict
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
 
 from quizzes.api import serializers as s
-from quizzes.api.views import board_query, plain_board_query
+from quizzes.api.views import board_query, plain_board_query, plain_choices
 
 NAMES = ["round", "limit", "offset", "scope", "group", "other"]
 VALUES = st.one_of(
@@ -50,3 +51,31 @@ def test_plain_queries_skip_the_serializer(text, monkeypatch):
     monkeypatch.setattr(s.LeaderboardQuerySerializer, "__init__", refuse)
     assert plain_board_query(QueryDict(text)) is not None
     board_query(QueryDict(text))
+
+
+CHOICE_VALUES = st.one_of(
+    st.integers(min_value=-2, max_value=2**62 + 2),
+    st.sampled_from([True, False, None, 1.0, 2.5, "3", "x", [], {}]),
+)
+
+
+@given(
+    st.one_of(
+        st.fixed_dictionaries({"choices": st.lists(CHOICE_VALUES, max_size=8)}),
+        st.fixed_dictionaries({"choices": CHOICE_VALUES}),
+        st.dictionaries(st.sampled_from(["choices", "other"]), st.lists(st.integers(1, 9), max_size=3)),
+    )
+)
+def test_plain_autosave_choices_agree_with_the_serializer(data):
+    serializer = s.AnswerInputSerializer(data=data)
+    expected = serializer.validated_data["choices"] if serializer.is_valid() else None
+    plain = plain_choices(data)
+    assert plain is None or plain == expected, (data, plain, expected)
+
+
+def test_plain_autosave_choices_take_plain_json_only():
+    assert plain_choices({"choices": [3, 1]}) == [3, 1]
+    assert plain_choices({"choices": []}) == []
+    assert plain_choices(QueryDict("choices=3")) is None  # a form goes through the serializer
+    assert plain_choices({"choices": [1] * 7}) is None
+    assert plain_choices({"choices": [True]}) is None
