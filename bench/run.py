@@ -247,6 +247,8 @@ def clone(engine, template_url):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(source, target)
         url = f"sqlite:///{target}"
+    # A template made before the latest migrations (its parameters match, its schema may not).
+    sh([PY, "manage.py", "migrate", "--noinput"], env=app_env(url))
     db = Db(url)
     now = datetime.now(UTC)
     contest_id = db.q("SELECT page_ptr_id FROM quizzes_contestpage")[0][0]
