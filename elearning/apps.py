@@ -8,8 +8,9 @@ class ElearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from elearning import pagecache
+        from elearning import adminaccess, pagecache
         from elearning.api import authentication
 
         pagecache.connect()  # cache invalidation signals and the Wagtail serve hook
+        adminaccess.connect()  # who may use the admin, remembered until a permission changes
         authentication.connect()  # API tokens remembered in the cache are revoked on change

@@ -66,3 +66,27 @@ def nav_item(context, target, label):
 def elided_pages(page_obj):
     """Page numbers around the current one, with ``…`` gaps: 1 … 4 5 6 … 20."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
+
+
+@register.simple_tag(takes_context=True)
+def can_access_admin(context):
+    """``{% can_access_admin as admin_access %}``: the user may use the Wagtail admin (remembered, see
+    elearning.adminaccess), without reading their permissions on each page."""
+    from elearning.adminaccess import can_access_admin
+
+    request = context.get("request")
+    return can_access_admin(request if request is not None else context.get("user"))
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context, position="bottom-right"):
+    """Wagtail's user bar for the people who can edit in the admin; nothing (and no permission
+    query) for anyone else."""
+    from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+
+    from elearning.adminaccess import can_access_admin
+
+    request = context.get("request")
+    if request is None or not can_access_admin(request):
+        return ""
+    return wagtailuserbar(context, position)

@@ -1,0 +1,125 @@
+"""The logged-in lesson page: what is kept for every reader, and what stays each reader's own."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from courses.models import LessonPage
+from courses.services.progress import enrol
+from elearning.roles import LEARNER, TRAINER
+from tests.courses.test_progress import answer_all, lessons_of
+from tests.factories.courses import block, make_course
+from tests.factories.elearning import OfficialFactory
+
+pytestmark = pytest.mark.django_db
+
+USERBAR = "<wagtail-userbar"
+
+
+def _permission_queries(queries):
+    return [q["sql"] for q in queries if "auth_permission" in q["sql"]]
+
+
+def test_an_editor_sees_the_user_bar_and_a_learner_does_not_nor_pays_for_it(client):
+    course = make_course(lessons=1)
+    lesson = lessons_of(course)[0]
+    learner = OfficialFactory().user
+    learner.groups.add(Group.objects.get_or_create(name=LEARNER)[0])
+    editor = OfficialFactory().user
+    editor.groups.add(Group.objects.get(name=TRAINER))
+
+    client.force_login(editor)
+    html = client.get(lesson.url).content.decode()
+    assert USERBAR in html and "/admin/" in html
+
+    client.force_login(learner)
+    client.get(lesson.url)  # the answer is remembered from here on
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(lesson.url).content.decode()
+    assert USERBAR not in html and 'href="/admin/"' not in html
+    assert _permission_queries(queries.captured_queries) == []
+
+
+def test_a_learner_given_admin_access_sees_the_user_bar_on_the_next_page_and_loses_it_again(client):
+    lesson = lessons_of(make_course(lessons=1))[0]
+    user = OfficialFactory().user
+    client.force_login(user)
+    assert USERBAR not in client.get(lesson.url).content.decode()
+
+    trainers = Group.objects.get(name=TRAINER)
+    user.groups.add(trainers)
+    assert USERBAR in client.get(lesson.url).content.decode()
+
+    user.groups.remove(trainers)
+    html = client.get(lesson.url).content.decode()
+    assert USERBAR not in html and 'href="/admin/"' not in html
+
+
+def test_a_publish_shows_the_new_body_at_once_to_a_logged_in_learner(client):
+    course = make_course(lessons=1, checks=1)
+    lesson = lessons_of(course)[0]
+    learner = OfficialFactory().user
+    enrol(learner, course)
+    client.force_login(learner)
+    assert "Nội dung đoạn 1" in client.get(lesson.url).content.decode()  # kept from here on
+
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    lesson.body = [block("paragraph", "<p>Quy trình mới từ tháng Một.</p>"), *lesson.body.raw_data[2:]]
+    lesson.save_revision().publish()
+    html = client.get(lesson.url).content.decode()
+    assert "Quy trình mới từ tháng Một." in html and "Nội dung đoạn 1" not in html
+
+    lesson.body = [block("paragraph", "<p>Bản nháp chưa duyệt.</p>")]
+    lesson.save_revision()  # a draft: the learner keeps reading the published body
+    html = client.get(lesson.url).content.decode()
+    assert "Quy trình mới từ tháng Một." in html and "Bản nháp chưa duyệt." not in html
+
+    lesson.unpublish()
+    assert client.get(lesson.url).status_code == 404
+
+
+def test_one_learners_answers_never_show_on_another_learners_page(client):
+    course = make_course(lessons=2, checks=1)
+    first = lessons_of(course)[0]
+    a, b = OfficialFactory(full_name="Trần Văn An").user, OfficialFactory(full_name="Lê Thị Bình").user
+    for user in (a, b):
+        enrol(user, course)
+    answer_all(a, first)
+    client.force_login(a)
+    theirs = client.get(first.url).content.decode()
+    assert "You answered this correctly." in theirs or "Bạn đã trả lời đúng" in theirs
+    assert "Trần Văn An" in theirs
+
+    client.force_login(b)
+    mine = client.get(first.url).content.decode()
+    assert "Trần Văn An" not in mine and "Lê Thị Bình" in mine
+    assert "badge-success" not in mine and 'value="0"' in mine
+    assert mine.count('name="csrfmiddlewaretoken"') == theirs.count('name="csrfmiddlewaretoken"')
+
+
+def test_vietnamese_and_english_readers_each_get_their_own_body(client):
+    course = make_course(lessons=1, checks=0)
+    lesson = LessonPage.objects.get(pk=lessons_of(course)[0].pk)
+    lesson.body = [block("callout", {"tone": "note", "text": "<p>Hồ sơ nộp trực tuyến.</p>"})]
+    lesson.save_revision().publish()
+    client.force_login(OfficialFactory().user)
+
+    assert "Ghi chú" in client.get(lesson.url).content.decode()  # Vietnamese, now kept
+    client.cookies["django_language"] = "en"
+    english = client.get(lesson.url).content.decode()
+    assert ">Note<" in english and "Ghi chú" not in english
+    del client.cookies["django_language"]
+    assert "Ghi chú" in client.get(lesson.url).content.decode()
+
+
+def test_a_view_restriction_added_to_the_course_applies_to_the_next_view_of_a_kept_route(client):
+    course = make_course(lessons=1)
+    lesson = lessons_of(course)[0]
+    client.force_login(OfficialFactory().user)
+    assert client.get(lesson.url).status_code == 200  # route and restrictions (none) kept
+
+    restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.get(name=TRAINER))
+    assert client.get(lesson.url).status_code != 200
