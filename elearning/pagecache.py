@@ -30,7 +30,7 @@ lifetime ago; a hit makes no database query and skips sessions, authentication a
   unpublish and move signals replace the token (now and again on commit).
 - ``X-Cache: hit`` / ``miss`` tells which it was.
 
-**Memos** (:func:`memo`): the Wagtail site of a host, its settings, the header's navigation pages
+**Memos** (:func:`memo`): the Wagtail site of a host with its root page, its settings, the header's navigation pages
 and the page a URL routes to (:func:`route`) are kept per process for the current generation (and
 a minute at most), so a logged-in page no longer reads them from the database.
 """
@@ -205,18 +205,29 @@ def memo_site(request):
 
     def find():
         site = Site.find_for_request(request)
-        return None if site is None else [getattr(site, name) for name in names]
+        if site is None:
+            return None
+        root = site.root_page.specific  # what Wagtail's routing starts from (two queries)
+        root_names = [field.attname for field in type(root)._meta.concrete_fields]
+        return [getattr(site, name) for name in names], (type(root), root_names, [getattr(root, n) for n in root_names])
 
-    values = memo(request, key, find)
-    request._wagtail_site = None if values is None else Site.from_db("default", names, values)
+    found = memo(request, key, find)
+    if found is None:
+        request._wagtail_site = None
+        return
+    values, (root_model, root_names, root_values) = found
+    site = Site.from_db("default", names, values)
+    # The site's root page (its specific instance, fresh for this request), so routing reads no row of it.
+    Site.root_page.field.set_cached_value(site, root_model.from_db("default", root_names, root_values))
+    request._wagtail_site = site
 
 
 def route(root, request, path_components, walk):
     """Wagtail's routing from the site root ``root`` with the tree walk memoised.
 
     ``walk`` (``Page.route``) reads two rows per level of the path; the memo keeps which page a
-    path leads to (its class and id) per process and generation, and later requests load that
-    page alone, live, in one query. Routes into a routable page's own views are not memoised.
+    path leads to (its class and id) and the view restrictions over it per process and
+    generation, and later requests load that page alone, live, in one query. Routes into a routable page's own views are not memoised.
     """
     from wagtail.contrib.routable_page.models import RoutablePageMixin
     from wagtail.url_routing import RouteResult
@@ -230,12 +241,24 @@ def route(root, request, path_components, walk):
         model, pk = found
         page = model.objects.filter(pk=pk, live=True).first()
         if page is not None:
+            _memo_view_restrictions(values, page)
             return RouteResult(page)
     result = walk(request, path_components)
     page, args, kwargs = result
     if values is not None and not args and not kwargs and not isinstance(page, RoutablePageMixin):
         values[key] = (type(page), page.pk)
+        _memo_view_restrictions(values, page)
     return result
+
+
+def _memo_view_restrictions(values, page):
+    """The view restrictions of ``page`` and its ancestors (Wagtail's serve hook checks them against
+    the request) from the memo: saving or deleting a restriction or a page starts a new generation."""
+    key = ("view-restrictions", page.pk)
+    if key not in values:
+        values[key] = tuple(page.get_view_restrictions())
+    restrictions = values[key]
+    page.get_view_restrictions = lambda: list(restrictions)  # read-only instances, checked per request
 
 
 # --- What a request may do with the cache ---------------------------------------------------------------
