@@ -296,6 +296,52 @@ def hit_many(requests):
     return [_generic_hit(cache, name, window, now) for name, window in requests]
 
 
+def hit_many_and_read(requests, other_cache, name):
+    """``hit_many(requests)`` and the raw value under ``name`` in ``other_cache``, in one round
+    trip: ``(windows, raw bytes or None)``. None when that cannot be one round trip (either
+    cache is not Redis, they are not the same Redis server and database, a key is named
+    twice, or Redis failed): the caller counts and reads apart. The raw value is decoded
+    with ``other_cache.client.decode``."""
+    requests = [(_counter_key(key), window) for key, window in requests]
+    cache = _cache()
+    client, other = _redis_client(cache), _redis_client(other_cache)
+    if not requests or client is None or other is None or len({k for k, _w in requests}) < len(requests):
+        return None
+    if _server_of(client) != _server_of(other):
+        return None
+    from redis.exceptions import NoScriptError, RedisError
+
+    keys = [cache.make_key(key) for key, _window in requests]
+    windows = [int(window * 1000) for _key, window in requests]
+    try:
+        for script in ("evalsha", "eval"):  # EVAL after a restart emptied the script cache
+            pipe = client.pipeline(transaction=False)
+            pipe.get(other_cache.make_key(name))
+            if script == "evalsha":
+                pipe.evalsha(_REDIS_HIT_SHA, len(keys), *keys, *windows)
+            else:
+                pipe.eval(_REDIS_HIT, len(keys), *keys, *windows)
+            try:
+                raw, reply = pipe.execute()
+                break
+            except NoScriptError:
+                continue
+        else:
+            return None
+    except (RedisError, OSError):
+        return None
+    now = time.time()
+    counted = [
+        Window(int(reply[2 * i]), _seconds_left(now + int(reply[2 * i + 1]) / 1000, now)) for i in range(len(keys))
+    ]
+    return counted, raw
+
+
+def _server_of(client):
+    kwargs = client.connection_pool.connection_kwargs
+    return kwargs.get("host"), kwargs.get("port"), kwargs.get("path"), kwargs.get("db", 0)
+
+
 def hit(key, window):
     """Count one event under ``key`` in a window of ``window`` seconds."""
     return hit_many([(key, window)])[0]

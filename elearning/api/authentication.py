@@ -28,7 +28,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import router
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -75,15 +75,49 @@ def _authenticated(key, values):
     return user, token
 
 
+def token_key_in(request):
+    """The key of a well-formed ``Authorization: Token <key>`` header, else None (DRF's
+    ``TokenAuthentication`` answers a malformed one)."""
+    auth = get_authorization_header(request).split()
+    if len(auth) != 2 or auth[0].lower() != TokenAuthentication.keyword.lower().encode():
+        return None
+    try:
+        return auth[1].decode()
+    except UnicodeError:
+        return None
+
+
+def count_and_read(request, counters):
+    """Bump the throttle ``counters`` ([(key, window)]) and read the request's token entry
+    in one round trip to Redis, before authentication; the entry is kept on the request
+    for :class:`CachedTokenAuthentication`. Returns the windows, or None when that is not
+    possible (no token, no shared Redis): then each is done on its own, as usual."""
+    key, cache = token_key_in(request), _cache()
+    if key is None or cache is None:
+        return None
+    found = throttling.hit_many_and_read(counters, cache, _entry_key(key))
+    if found is None:
+        return None
+    windows, raw = found
+    request.prefetched_token_entry = (key, None if raw is None else cache.client.decode(raw))
+    return windows
+
+
 class CachedTokenAuthentication(TokenAuthentication):
     """``TokenAuthentication`` with valid tokens remembered (see the module)."""
+
+    def authenticate(self, request):
+        self.prefetched = getattr(request, "prefetched_token_entry", None)
+        return super().authenticate(request)
 
     def authenticate_credentials(self, key):
         cache = _cache()
         if cache is None:
             return _authenticated(key, _read(key))
         entry_key = _entry_key(key)
-        entry = cache.get(entry_key)  # None when Redis is unreachable
+        # Read with the throttle counters (``count_and_read``), else now; None when Redis is unreachable.
+        prefetched = getattr(self, "prefetched", None)
+        entry = prefetched[1] if prefetched is not None and prefetched[0] == key else cache.get(entry_key)
         if isinstance(entry, tuple) and entry[0] == _VERSION and entry[1 + USER_FIELDS.index("is_active")]:
             return _authenticated(key, entry[1:])
         values = _read(key)  # AuthenticationFailed when not valid

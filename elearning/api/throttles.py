@@ -16,6 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from elearning import throttling
+from elearning.api import authentication
 
 
 class TooManyRequests(exceptions.Throttled):
@@ -38,13 +39,33 @@ class CountedThrottlesMixin:
     counts the request, and the longest wait of those refused goes into ``throttled``.
     """
 
-    def check_throttles(self, request):
+    def perform_authentication(self, request):
+        """With a token and Redis: the counters are bumped and the token's cache entry read in
+        one round trip first (every counting throttle here keys a token request without its
+        user); authentication then uses that entry and ``check_throttles`` those counts."""
+        self.counted_with_token = None
         throttles = self.get_throttles()
-        counted = {}
-        for index, throttle in enumerate(throttles):
-            if isinstance(throttle, IPRateThrottle) and throttle.rate is not None:
-                counted[index] = (throttle.get_cache_key(request, self), throttle.duration)
-        windows = dict(zip(counted, throttling.hit_many(list(counted.values())), strict=True))
+        if throttles and all(isinstance(t, IPRateThrottle) and t.keyed_before_authentication for t in throttles):
+            counted = self.counted_throttles(request, throttles)
+            windows = authentication.count_and_read(request, list(counted.values()))
+            if windows is not None:
+                self.counted_with_token = (throttles, dict(zip(counted, windows, strict=True)))
+        super().perform_authentication(request)
+
+    def counted_throttles(self, request, throttles):
+        return {
+            index: (throttle.get_cache_key(request, self), throttle.duration)
+            for index, throttle in enumerate(throttles)
+            if isinstance(throttle, IPRateThrottle) and throttle.rate is not None
+        }
+
+    def check_throttles(self, request):
+        if getattr(self, "counted_with_token", None) is not None:
+            throttles, windows = self.counted_with_token
+        else:
+            throttles = self.get_throttles()
+            counted = self.counted_throttles(request, throttles)
+            windows = dict(zip(counted, throttling.hit_many(list(counted.values())), strict=True))
         durations = []
         for index, throttle in enumerate(throttles):
             if index in windows:
@@ -69,6 +90,8 @@ class IPRateThrottle(SimpleRateThrottle):
 
     Works on DRF requests and on plain Django requests (the account pages use it too).
     """
+
+    keyed_before_authentication = True  # its key never needs ``request.user``
 
     def __init__(self):
         self._wait = None
