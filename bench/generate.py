@@ -242,7 +242,7 @@ def build(plan):
             )  # fmt: skip
             attempt_id += 1
         standings.append((i + 1, kind, score, duration, epoch_ms(submitted), best_id, round_id, unit, uid))
-        contest_rows.append((i + 1, kind, score, duration, 1, contest_id, unit, uid))
+        contest_rows.append((i + 1, kind, score, duration, 1, 1, contest_id, unit, uid))  # one round, version 1
         if unit is not None:
             unit_agg[unit][0] += 1
             unit_agg[unit][1] += score
@@ -270,7 +270,11 @@ def build(plan):
     del attempts
     yield "quizzes_standing", 'id "group" score duration_ms submitted_ms attempt_id round_id unit_id user_id', standings
     del standings
-    yield "quizzes_conteststanding", 'id "group" score duration_ms rounds contest_id unit_id user_id', contest_rows
+    yield (
+        "quizzes_conteststanding",
+        'id "group" score duration_ms rounds version contest_id unit_id user_id',
+        contest_rows,
+    )
     del contest_rows
     unit_rows, n = [], 0
     for unit, (count, total_score) in sorted(unit_agg.items()):

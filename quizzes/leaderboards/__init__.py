@@ -12,6 +12,7 @@ from django.db import transaction
 
 from quizzes.services import lookup
 
+from .rows import NAME_UNKNOWN
 from .sql import SqlLeaderboard
 from .units import unit_board
 
@@ -40,9 +41,14 @@ def rank_or_sql(backend, ranked, user_id, *, round_id=None, contest_id=None):
     return sql.round_rank(round_id, user_id) if round_id is not None else sql.contest_rank(contest_id, user_id)
 
 
-def push_after_commit(contest_id, round_id, user_id, round_standing=None):
-    """Mirror a changed standing into Redis once the grading transaction commits
-    (``round_standing``: what ``RedisLeaderboard.push`` would otherwise read again)."""
+def push_after_commit(
+    contest_id, round_id, user_id, round_standing=None, contest_standing=None, full_name=NAME_UNKNOWN
+):
+    """Mirror a changed standing into Redis once the grading transaction commits.
+
+    ``round_standing``, ``contest_standing`` (score, duration_ms, version, unit_id) and ``full_name``
+    (None: the person has no profile; ``NAME_UNKNOWN``: not read) are what the
+    grading wrote and read: given, the push reads nothing again (see ``RedisLeaderboard.push``)."""
     lookup.boards_changed()
 
     def push():
@@ -50,6 +56,6 @@ def push_after_commit(contest_id, round_id, user_id, round_standing=None):
         if settings.REDIS_URL:
             from .redis_backend import RedisLeaderboard
 
-            RedisLeaderboard().push(contest_id, round_id, user_id, round_standing)
+            RedisLeaderboard().push(contest_id, round_id, user_id, round_standing, contest_standing, full_name)
 
     transaction.on_commit(push)

@@ -24,14 +24,16 @@ def head(name, key, pairs):
 
 
 class BoardLoader:
-    """Writes chunks of ``(user id, member, value, row)`` bytes into ``key``, ``key:m`` and
-    ``key:rows``; one round trip per chunk, overlapped with the preparation of the next.
+    """Writes chunks of ``(user id, member, value, row, version)`` bytes into ``key``, ``key:m``
+    and ``key:rows`` (and ``key:v``, user id -> version, when ``versioned``: a contest board);
+    one round trip per chunk, overlapped with the preparation of the next.
 
     Use as a context manager; ``add(chunk)`` returns the chunk's size."""
 
-    def __init__(self, redis, key):
+    def __init__(self, redis, key, versioned=False):
         self.pool = redis.connection_pool
         self.keys = (key.encode(), f"{key}:m".encode(), f"{key}:rows".encode())
+        self.versions = f"{key}:v".encode() if versioned else None
         self.connection = None
         self.pending = 0
 
@@ -45,10 +47,15 @@ class BoardLoader:
         key, members, rows = self.keys
         n = len(chunk)
         packed = [  # what command() gives, without building the pairs first
-            head(b"ZADD", key, n) + b"".join([PAIR % (len(v), v, len(m), m) for _u, m, v, _r in chunk]),
-            head(b"HSET", members, n) + b"".join([PAIR % (len(u), u, len(m), m) for u, m, _v, _r in chunk]),
-            head(b"HSET", rows, n) + b"".join([PAIR % (len(m), m, len(r), r) for _u, m, _v, r in chunk]),
+            head(b"ZADD", key, n) + b"".join([PAIR % (len(v), v, len(m), m) for _u, m, v, _r, _n in chunk]),
+            head(b"HSET", members, n) + b"".join([PAIR % (len(u), u, len(m), m) for u, m, _v, _r, _n in chunk]),
+            head(b"HSET", rows, n) + b"".join([PAIR % (len(m), m, len(r), r) for _u, m, _v, r, _n in chunk]),
         ]
+        if self.versions is not None:
+            packed.append(
+                head(b"HSET", self.versions, n)
+                + b"".join([PAIR % (len(u), u, len(v), v) for u, _m, _x, _r, v in chunk])
+            )
         self._wait()
         self.connection.send_packed_command(packed)
         self.pending = len(packed)

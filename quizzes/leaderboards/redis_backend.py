@@ -4,7 +4,8 @@ Round board ``lb:r:<round>``: value = score * 1e9 + (1e9 - 1 - duration_ms); tie
 value are broken by the member, which ZREVRANGE reads in reverse byte order, so the
 member encodes (submitted_ms asc, user_id asc) inverted: ``<K - submitted_ms>:<K - user_id>``.
 A hash ``:m`` maps user id -> member and ``:rows`` member -> display row (name, unit).
-Contest board ``lb:c:<contest>`` likewise with total score and total duration.
+Contest board ``lb:c:<contest>`` likewise with total score and total duration, and a hash
+``:v`` user id -> the version of the contest standing shown (a push older than it is refused).
 A key ``:meta`` exists only once a board was built from the database: without it
 (Redis restarted empty, or an outage marked the round stale) SQL answers until the board
 is rebuilt. A request rebuilds only a small board (``LEADERBOARD_REQUEST_REBUILD_MAX``
@@ -32,7 +33,7 @@ from quizzes.models import ContestPage, ContestStanding, Round, RoundResult, Sta
 from quizzes.services import lookup
 
 from .bulk import BoardLoader
-from .rows import NAME_COLUMNS, display_json, display_name, individual_row
+from .rows import NAME_COLUMNS, NAME_UNKNOWN, display_json, display_name, individual_row
 from .sql import SqlLeaderboard
 
 logger = logging.getLogger(__name__)
@@ -53,22 +54,33 @@ _stale_memo = {}  # round id -> (stale, when)
 _contest_stale_memo = {}  # contest id -> (stale round ids, when)
 _size_memo = {}  # board key -> (too big to rebuild in a request, when)
 
-# KEYS: per board key, key:m, key:rows, key:j; ARGV: user id, then per board member, value, row.
+# KEYS: per board key, key:m, key:rows, key:j, key:v; ARGV: user id, then per board member,
+# value, row, version ("" for a round board). A contest board keeps in key:v the version of
+# each person's contest standing it shows and refuses an older one: two pushes of one person
+# that cross after their commits (two rounds graded at once) end with the newest totals.
 _PUSH = """
 local user = ARGV[1]
-for i = 0, #KEYS / 4 - 1 do
-  local key, m, rows, journal = KEYS[4 * i + 1], KEYS[4 * i + 2], KEYS[4 * i + 3], KEYS[4 * i + 4]
-  local member = ARGV[3 * i + 2]
-  local old = redis.call('HGET', m, user)
-  if old and old ~= member then
-    redis.call('ZREM', key, old)
-    redis.call('HDEL', rows, old)
+for i = 0, #KEYS / 5 - 1 do
+  local key, m, rows, journal, versions = KEYS[5 * i + 1], KEYS[5 * i + 2], KEYS[5 * i + 3], KEYS[5 * i + 4], KEYS[5 * i + 5]
+  local member, version = ARGV[4 * i + 2], ARGV[4 * i + 5]
+  local older = false
+  if version ~= '' then
+    local shown = redis.call('HGET', versions, user)
+    older = shown and tonumber(shown) > tonumber(version)
+    if not older then redis.call('HSET', versions, user, version) end
   end
-  redis.call('ZADD', key, ARGV[3 * i + 3], member)
-  redis.call('HSET', m, user, member)
-  redis.call('HSET', rows, member, ARGV[3 * i + 4])
-  redis.call('LPUSH', journal, user)
-  redis.call('LTRIM', journal, 0, JOURNAL_LAST)
+  if not older then
+    local old = redis.call('HGET', m, user)
+    if old and old ~= member then
+      redis.call('ZREM', key, old)
+      redis.call('HDEL', rows, old)
+    end
+    redis.call('ZADD', key, ARGV[4 * i + 3], member)
+    redis.call('HSET', m, user, member)
+    redis.call('HSET', rows, member, ARGV[4 * i + 4])
+    redis.call('LPUSH', journal, user)
+    redis.call('LTRIM', journal, 0, JOURNAL_LAST)
+  end
 end
 return 1
 """.replace("JOURNAL_LAST", str(JOURNAL_LENGTH - 1))
@@ -137,7 +149,7 @@ def contest_member(user_id):
 
 # Columns read per standing, for the rebuild and for a push.
 ROUND_COLUMNS = ("user_id", "score", "duration_ms", "submitted_ms", *NAME_COLUMNS[1:])
-CONTEST_COLUMNS = ("user_id", "score", "duration_ms", *NAME_COLUMNS[1:])
+CONTEST_COLUMNS = ("user_id", "score", "duration_ms", *NAME_COLUMNS[1:], "version")
 
 
 # The two encoders below are the hot loop of a rebuild (a million calls per board): they inline
@@ -145,22 +157,25 @@ CONTEST_COLUMNS = ("user_id", "score", "duration_ms", *NAME_COLUMNS[1:])
 
 
 def _round_entry(user_id, score, duration_ms, submitted_ms, full_name, unit_name):
-    """(member, value, display row) as the bytes Redis keeps, for a push and for a rebuild."""
+    """(member, value, display row, version) as the bytes Redis keeps, for a push and for a
+    rebuild; a round board keeps no versions (b"")."""
     name = full_name if full_name is not None else display_name(user_id, None)
     return (
         b"%013d:%012d" % (TIME_K - submitted_ms, USER_K - user_id),
         b"%d" % (score * SCORE_SCALE + DURATION_CAP - (duration_ms if duration_ms < DURATION_CAP else DURATION_CAP)),
         display_json(name, unit_name or "", score, duration_ms).encode(),
+        b"",
     )
 
 
-def _contest_entry(user_id, score, duration_ms, full_name, unit_name):
+def _contest_entry(user_id, score, duration_ms, full_name, unit_name, version):
     name = full_name if full_name is not None else display_name(user_id, None)
     cap = DURATION_CAP * 1000
     return (
         b"%012d" % (USER_K - user_id),
         b"%d" % (score * SCORE_SCALE * 1000 + cap - (duration_ms if duration_ms < cap else cap)),
         display_json(name, unit_name or "", score, duration_ms).encode(),
+        b"%d" % version,
     )
 
 
@@ -222,25 +237,47 @@ class RedisLeaderboard:
         self.sql = SqlLeaderboard()
 
     # -- writes -----------------------------------------------------------------
-    def push(self, contest_id, round_id, user_id, round_standing=None):
+    def push(self, contest_id, round_id, user_id, round_standing=None, contest_standing=None, full_name=NAME_UNKNOWN):
         """Write a person's round and contest standings to both boards in one round trip.
 
-        ``round_standing`` is the (score, duration_ms, submitted_ms, unit_id) that
-        ``standings.record`` wrote. The contest standing is read here, after the commit, with
-        the person's name, in one query: its totals are then the latest even when two rounds
-        of one person were graded at once and their pushes cross. Without ``round_standing``
-        the round standing is read too.
+        ``round_standing`` (score, duration_ms, submitted_ms, unit_id), ``contest_standing``
+        (score, duration_ms, version, unit_id) and ``full_name`` are what ``standings.record`` wrote
+        under the rows' locks and what the grading read with the attempt: given, nothing is
+        read again (unit names are in memory). What is missing is read after the commit.
+        The contest board refuses a version older than the one it shows, so when two rounds
+        of one person are graded at once and their pushes cross, the newest totals stay.
         """
         try:
-            entries = self._entries(contest_id, round_id, user_id, round_standing)
+            entries = self._entries(contest_id, round_id, user_id, round_standing, contest_standing, full_name)
             if entries:
                 self._write(_connection(), user_id, entries)
         except RedisError:
             logger.warning("Redis unavailable: round %s marked stale, SQL serves it", round_id)
             _mark_stale(contest_id, round_id)
 
-    def _entries(self, contest_id, round_id, user_id, round_standing):
-        """[(board key, (member, value, row))] for the round and contest boards."""
+    def _entries(self, contest_id, round_id, user_id, round_standing, contest_standing=None, full_name=NAME_UNKNOWN):
+        """[(board key, (member, value, row, version))] for the round and contest boards."""
+        if round_standing is None or contest_standing is None or full_name is NAME_UNKNOWN:
+            return self._entries_read(contest_id, round_id, user_id, round_standing)
+        from .units import unit_names
+
+        score, duration_ms, submitted_ms, unit_id = round_standing
+        total_score, total_duration, version, contest_unit_id = contest_standing
+        names = unit_names({unit_id, contest_unit_id} - {None})
+        return [
+            (
+                round_key(round_id),
+                _round_entry(user_id, score, duration_ms, submitted_ms, full_name, names.get(unit_id)),
+            ),
+            (
+                contest_key(contest_id),
+                _contest_entry(user_id, total_score, total_duration, full_name, names.get(contest_unit_id), version),
+            ),
+        ]
+
+    def _entries_read(self, contest_id, round_id, user_id, round_standing):
+        """The entries from the database: the contest standing with the person's name (and
+        its version) in one query, and the round standing too when not given."""
         contest = (
             ContestStanding.objects.filter(contest_id=contest_id, user_id=user_id).values_list(*CONTEST_COLUMNS).first()
         )
@@ -262,9 +299,9 @@ class RedisLeaderboard:
 
     def _write(self, redis, user_id, entries, client=None):
         keys, args = [], [user_id]
-        for key, (member, value, row) in entries:
-            keys += [key, f"{key}:m", f"{key}:rows", f"{key}:j"]
-            args += [member, value, row]
+        for key, (member, value, row, version) in entries:
+            keys += [key, f"{key}:m", f"{key}:rows", f"{key}:j", f"{key}:v"]
+            args += [member, value, row, version]
         _script(redis, _PUSH)(keys=keys, args=args, client=client or redis)
 
     # -- rebuild ----------------------------------------------------------------
@@ -304,12 +341,14 @@ class RedisLeaderboard:
                 contest_key(contest_id), standings, CONTEST_COLUMNS, _contest_entry, user_ids
             ),
             chunk,
+            versioned=True,
         )
         return count
 
-    def _rebuild(self, key, rows, encode, replay, chunk):
+    def _rebuild(self, key, rows, encode, replay, chunk, versioned=False):
         """Stream the standings into temporary keys (one round trip per chunk: a ZADD and two
-        HSETs), swap them in atomically with ``:meta`` last, then replay what changed meanwhile."""
+        HSETs, and a third for a contest board's versions), swap them in atomically with
+        ``:meta`` last, then replay what changed meanwhile."""
         redis = _connection()
         redis.delete(f"{key}:j")
         tmp = f"{key}:building:{time.time_ns()}"
@@ -320,13 +359,13 @@ class RedisLeaderboard:
             # first). No ORDER BY: the snapshot makes the order irrelevant, and sorting a million
             # rows doubled the time of the query.
             streaming = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
-            with streaming, BoardLoader(redis, tmp) as loader:
+            with streaming, BoardLoader(redis, tmp, versioned) as loader:
                 standings = rows.order_by().iterator(chunk_size=chunk)
                 while batch := list(islice(standings, chunk)):
                     count += loader.add([(b"%d" % row[0], *encode(*row)) for row in batch])
             swap = redis.pipeline(transaction=True)
             swap.set(f"{tmp}:meta", count)
-            for suffix in ("", ":m", ":rows"):
+            for suffix in ("", ":m", ":rows", *([":v"] if versioned else [])):
                 # UNLINK frees the old board in the background (a RENAME over a million-entry
                 # key would free it synchronously and stall Redis).
                 swap.unlink(f"{key}{suffix}")
@@ -336,7 +375,7 @@ class RedisLeaderboard:
             swap.execute()
         except BaseException:
             with suppress(RedisError):
-                redis.unlink(tmp, f"{tmp}:m", f"{tmp}:rows", f"{tmp}:meta")
+                redis.unlink(tmp, f"{tmp}:m", f"{tmp}:rows", f"{tmp}:v", f"{tmp}:meta")
             raise
         replayed = {int(raw) for raw in redis.lrange(f"{key}:j", 0, -1)}
         if replayed:

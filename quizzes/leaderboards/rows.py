@@ -8,6 +8,9 @@ from django.utils.translation import gettext as _
 # None when the user has no profile, unit name or None).
 NAME_COLUMNS = ("user_id", "user__profile__full_name", "unit__name")
 
+# A push's full name when the grading did not read it (None is "no profile").
+NAME_UNKNOWN = object()
+
 
 def display_name(user_id, full_name):
     """The name a public board shows: the registered full name, never the username (a phone)."""

@@ -54,6 +54,9 @@ class ContestStanding(models.Model):
     score = models.PositiveIntegerField(default=0)
     duration_ms = models.BigIntegerField(default=0)
     rounds = models.PositiveSmallIntegerField(default=0)
+    # 1 when created, +1 on every change, under the row's lock: a Redis board keeps only the
+    # newest of two pushes that cross after their commits (quizzes.leaderboards.redis_backend).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contest", "user"], name="conteststanding_unique_user")]

@@ -5,15 +5,19 @@ round-best scores and durations; unit standings keep participants and score sums
 so unit boards never group the whole table; score buckets count standings per
 (score, whole second) so "my rank" in SQL never counts the whole table either.
 
-Row locks are taken in a fixed order: the round standing, the contest standing, then
-the unit rows (round and contest-wide) in one statement, then the buckets in one.
+Row locks are taken in a fixed order: the round standing, the contest standing (one
+upsert that returns its new totals and version), then the unit rows (round and contest-wide)
+and the buckets: on PostgreSQL both in one statement (the unit rows' UPDATE first), on
+SQLite, which has no writes in a WITH clause, one statement each.
 """
 
+import functools
 from collections import Counter
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
+from quizzes.leaderboards.rows import NAME_UNKNOWN
 from quizzes.models import ContestStanding, ScoreBucket, Standing, UnitStanding
 
 
@@ -72,8 +76,7 @@ def record(attempt):
         units[(attempt.round_id, standing.unit_id)] = (int(new_round), delta_score)
     if attempt.unit_id is not None:
         units[(None, attempt.unit_id)] = (int(contest["before"] is None), delta_score)
-    _add_to_units(attempt.contest_id, units)
-    _move_buckets(attempt.contest_id, buckets)
+    _add_to_units_and_buckets(attempt.contest_id, units, buckets)
 
     from quizzes.leaderboards import push_after_commit
 
@@ -82,27 +85,48 @@ def record(attempt):
         attempt.round_id,
         attempt.user_id,
         (standing.score, standing.duration_ms, standing.submitted_ms, standing.unit_id),
+        (contest["score"], contest["duration_ms"], contest["version"], contest["unit_id"]),
+        # (the name, when the grading read it with the attempt; None: the person has no profile)
+        getattr(attempt, "full_name", NAME_UNKNOWN),
     )
     return standing
 
 
 def _add_to_contest(attempt, *, score, duration_ms, new_round):
-    """Add a round's change to the contest standing (created when new). Returns its totals
-    before (None when new) and after."""
-    lookup = {"contest_id": attempt.contest_id, "user_id": attempt.user_id}
-    new = ContestStanding(
-        **lookup, unit_id=attempt.unit_id, group=attempt.group, score=score, duration_ms=duration_ms, rounds=1
+    """Add a round's change to the contest standing, created when new, in one upsert under
+    its row lock. Returns its totals before (None when new) and after, its version (1 when
+    created, one more on each change) and its unit (the first round's: what its board row shows)."""
+    params = [attempt.contest_id, attempt.user_id, attempt.unit_id, attempt.group, score, duration_ms, 1, 1]
+    with connection.cursor() as cursor:
+        cursor.execute(_contest_upsert(connection.vendor), [*params, int(new_round)])
+        total_score, total_duration, version, unit_id = cursor.fetchone()
+    before = None if version == 1 else (total_score - score, total_duration - duration_ms)
+    return {
+        "before": before,
+        "score": total_score,
+        "duration_ms": total_duration,
+        "version": version,
+        "unit_id": unit_id,
+    }
+
+
+@functools.cache
+def _contest_upsert(vendor):
+    """The contest standing's upsert, built once from _meta: the person's first round inserts
+    it; a later one (or a parallel one, which is waited for) adds to it."""
+    meta = ContestStanding._meta
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    names = ("contest", "user", "unit", "group", "score", "duration_ms", "rounds", "version")
+    columns = [qn(meta.get_field(name).column) for name in names]
+    contest, user, unit, score, duration, rounds, version = (*columns[:3], *columns[4:])
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608 (names from _meta)
+        f"ON CONFLICT ({contest}, {user}) DO UPDATE SET "
+        f"{score} = {table}.{score} + EXCLUDED.{score}, {duration} = {table}.{duration} + EXCLUDED.{duration}, "
+        f"{rounds} = {table}.{rounds} + %s, {version} = {table}.{version} + 1 "
+        f"RETURNING {score}, {duration}, {version}, {unit}"
     )
-    if _insert_if_new(new):  # the person's first graded round: one INSERT
-        return {"before": None, "score": score, "duration_ms": duration_ms}
-    # There (a parallel grading of another round may just have created it): under its lock.
-    row = ContestStanding.objects.select_for_update().get(**lookup)
-    before = (row.score, row.duration_ms)
-    row.score += score
-    row.duration_ms += duration_ms
-    row.rounds += int(new_round)
-    row.save(update_fields=["score", "duration_ms", "rounds"])
-    return {"before": before, "score": row.score, "duration_ms": row.duration_ms}
 
 
 def _insert_if_new(row):
@@ -123,10 +147,10 @@ def _insert_if_new(row):
         return cursor.fetchone() is not None
 
 
-def _increment(model, contest_id, keys, deltas):
+def _increment_sql(model, contest_id, keys, deltas):
     """One ``UPDATE … RETURNING`` adding ``deltas`` ({key values: {column: delta}}) to the
-    rows of ``contest_id`` identified by ``keys`` (column names; a None value is IS NULL).
-    Returns the keys of the rows found; the caller creates the others."""
+    rows of ``contest_id`` identified by ``keys`` (column names; a None value is IS NULL):
+    (sql, params); it returns the keys of the rows found, the caller creates the others."""
     table = connection.ops.quote_name(model._meta.db_table)
     conditions, where_params = [], []
     for key in deltas:
@@ -149,39 +173,55 @@ def _increment(model, contest_id, keys, deltas):
         f"UPDATE {table} SET {', '.join(assignments)} "  # noqa: S608 — table and column names are ours
         f"WHERE contest_id = %s AND ({' OR '.join(conditions)}) RETURNING {', '.join(keys)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*set_params, contest_id, *where_params])
-        return {tuple(row) for row in cursor.fetchall()}
+    return sql, [*set_params, contest_id, *where_params]
 
 
 def _key_params(key):
     return [value for value in key if value is not None]
 
 
-def _add_to_units(contest_id, changes):
-    """``changes``: {(round id, or None for the contest-wide row, unit id): (participants, score)}."""
-    deltas = {
+UNIT_KEYS = ("round_id", "unit_id")
+BUCKET_KEYS = ("round_id", "score", "second")
+
+
+def _add_to_units_and_buckets(contest_id, units, buckets):
+    """``units``: {(round id, or None for the contest-wide row, unit id): (participants, score)};
+    ``buckets``: {(round id, or None for contest-wide, score, second): +n or -n}. The rows that
+    are there are updated in one statement on PostgreSQL (the unit rows first, then the
+    buckets), in one per table on SQLite; the missing ones are created."""
+    unit_deltas = {
         key: {"participants": participants, "score_sum": score}
-        for key, (participants, score) in changes.items()
+        for key, (participants, score) in units.items()
         if participants or score
     }
-    if not deltas:
-        return
-    found = _increment(UnitStanding, contest_id, ("round_id", "unit_id"), deltas)
-    for (round_id, unit_id), change in deltas.items():
-        if (round_id, unit_id) not in found:
+    bucket_deltas = {key: {"count": delta} for key, delta in buckets.items() if delta}
+    parts = []
+    if unit_deltas:
+        parts.append(("u", _increment_sql(UnitStanding, contest_id, UNIT_KEYS, unit_deltas)))
+    if bucket_deltas:
+        parts.append(("b", _increment_sql(ScoreBucket, contest_id, BUCKET_KEYS, bucket_deltas)))
+    found = {"u": set(), "b": set()}
+    with connection.cursor() as cursor:
+        if len(parts) == 2 and connection.vendor == "postgresql":
+            (_, (unit_sql, unit_params)), (_, (bucket_sql, bucket_params)) = parts
+            # The unit rows' CTE is read first by the UNION ALL, so it runs (and locks) first.
+            cursor.execute(
+                f"WITH u AS ({unit_sql}), b AS ({bucket_sql}) "  # noqa: S608 — built above from our names
+                "SELECT 'u', round_id, unit_id, NULL FROM u UNION ALL SELECT 'b', round_id, score, second FROM b",
+                [*unit_params, *bucket_params],
+            )
+            for kind, *key in cursor.fetchall():
+                found[kind].add(tuple(key) if kind == "b" else tuple(key[:2]))
+        else:
+            for kind, (sql, params) in parts:
+                cursor.execute(sql, params)
+                found[kind] = {tuple(row) for row in cursor.fetchall()}
+    for (round_id, unit_id), change in unit_deltas.items():
+        if (round_id, unit_id) not in found["u"]:
             lookup = {"contest_id": contest_id, "round_id": round_id, "unit_id": unit_id}
             _create_or_add(UnitStanding, lookup, change)
-
-
-def _move_buckets(contest_id, changes):
-    """``changes``: {(round id, or None for contest-wide, score, second): +n or -n}."""
-    deltas = {key: {"count": delta} for key, delta in changes.items() if delta}
-    if not deltas:
-        return
-    found = _increment(ScoreBucket, contest_id, ("round_id", "score", "second"), deltas)
-    for (round_id, score, second), change in deltas.items():
-        if (round_id, score, second) not in found:
+    for (round_id, score, second), change in bucket_deltas.items():
+        if (round_id, score, second) not in found["b"]:
             lookup = {"contest_id": contest_id, "round_id": round_id, "score": score, "second": second}
             _create_or_add(ScoreBucket, lookup, change)
 
