@@ -7,12 +7,13 @@ The database's constraints back the rules: one attempt in progress per person an
 round, unique attempt numbers, one answer per question, one standing per person.
 """
 
+import functools
 import hashlib
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 
 from elearning.models import Profile
-from quizzes.models import Answer, Attempt, AttemptState, QuestionKind
+from quizzes.models import Answer, Attempt, AttemptState, ContestPage, QuestionKind
 from quizzes.services import answer_key, clock, frames, standings
 from quizzes.services.draw import draw_questions
 from quizzes.services.errors import (
@@ -120,20 +121,91 @@ def _locked(attempt_id, user=None, fields=None):
     """The attempt under its row lock; ``user`` set: only if it is theirs (else
     ``Attempt.DoesNotExist``, which the API answers with its usual 404).
 
-    Only the attempt row is locked (not the joined contest page and round rows, which
-    every attempt shares): FOR NO KEY UPDATE OF the attempt. ``fields``: read only these
-    (``.only()``); without, the attempt with its contest and round.
+    Only the attempt row is locked (not the joined rows, which every attempt shares): FOR NO
+    KEY UPDATE OF the attempt. ``fields`` (``SUBMIT_FIELDS``): read only these, with the
+    person's full name for the leaderboard push, by a statement built once (``_locked_row``);
+    without, the attempt with its contest and round.
     """
-    queryset = Attempt.objects.select_for_update(of=("self",), no_key=True)
-    if fields is None:
-        queryset = queryset.select_related("contest", "round")
-    else:
-        queryset = queryset.only(*fields)
-        if any("__" in field for field in fields):
-            queryset = queryset.select_related("contest")
+    if fields is not None:
+        return _locked_row(attempt_id, user, fields)
+    queryset = Attempt.objects.select_for_update(of=("self",), no_key=True).select_related("contest", "round")
     if user is not None:
         queryset = queryset.filter(user=user)
     return queryset.get(pk=attempt_id)
+
+
+def _locked_row(attempt_id, user, fields):
+    """``_locked`` with ``fields``: one statement, no ORM compile. The attempt comes with
+    ``asks_prediction`` (from its contest page's own table) and ``full_name`` (the person's
+    profile's, None without a profile) set; its other fields are deferred."""
+    connection = connections[router.db_for_write(Attempt)]
+    sql, attnames, converters = _locked_sql(connection.vendor, tuple(fields), user is not None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [attempt_id] if user is None else [attempt_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Attempt.DoesNotExist("Attempt matching query does not exist.")
+    row = _converted(list(row), converters, connection)
+    attempt = Attempt.from_db(connection.alias, attnames, row[: len(attnames)])
+    attempt.asks_prediction = bool(row[-2])
+    attempt.full_name = row[-1]
+    return attempt
+
+
+@functools.cache
+def _locked_sql(vendor, fields, by_user):
+    """(SQL, the attempt's attnames in the order read, converters) for ``_locked_row``, built
+    once from _meta."""
+    connection = connections[router.db_for_write(Attempt)]
+    qn = connection.ops.quote_name
+    wanted = {"id", *(name for name in fields if "__" not in name)}
+    if any("__" in name and name != "contest__prediction_question" for name in fields):
+        raise ValueError(f"_locked reads the attempt's own fields and its contest's prediction question: {fields}")
+    read = [field for field in Attempt._meta.concrete_fields if field.name in wanted]
+    attempts = qn(Attempt._meta.db_table)
+    contest_meta, profile_meta = ContestPage._meta, Profile._meta
+    contests, profiles = qn(contest_meta.db_table), qn(profile_meta.db_table)
+    column = Attempt._meta.get_field
+    lock = ""
+    if connection.features.has_select_for_update:
+        lock = " " + connection.ops.for_update_sql(
+            of=(attempts,) if connection.features.has_select_for_update_of else (),
+            no_key=connection.features.has_select_for_no_key_update,
+        )
+    sql = (
+        f"SELECT {', '.join(f'{attempts}.{qn(field.column)}' for field in read)}, "  # noqa: S608 (names from _meta)
+        f"{contests}.{qn(contest_meta.get_field('prediction_question').column)}, "
+        f"{profiles}.{qn(profile_meta.get_field('full_name').column)} "
+        f"FROM {attempts} "
+        f"INNER JOIN {contests} ON {contests}.{qn(contest_meta.pk.column)} = {attempts}.{qn(column('contest').column)} "
+        f"LEFT OUTER JOIN {profiles} ON {profiles}.{qn(profile_meta.get_field('user').column)} = "
+        f"{attempts}.{qn(column('user').column)} "
+        f"WHERE {attempts}.{qn(column('id').column)} = %s"
+        + (f" AND {attempts}.{qn(column('user').column)} = %s" if by_user else "")
+        + lock
+    )
+    return sql, [field.attname for field in read], _converters(read, connection)
+
+
+def _converters(fields, connection):
+    """[(index, column, [converter])] that turn what the database driver gives for ``fields``
+    into what the ORM would have given (e.g. JSON, and datetimes on SQLite)."""
+    found = []
+    for index, field in enumerate(fields):
+        col = field.get_col(field.model._meta.db_table)
+        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if functions:
+            found.append((index, col, functions))
+    return found
+
+
+def _converted(row, converters, connection):
+    for index, col, functions in converters:
+        value = row[index]
+        for function in functions:
+            value = function(value, col, connection)
+        row[index] = value
+    return row
 
 
 def validate_choices(item, choice_ids):
@@ -223,7 +295,7 @@ def submit_attempt(user, attempt_id, prediction=None, moment=None):
         if attempt.is_finished:
             return attempt
         if clock.within_grace(moment, attempt.deadline):
-            value = parse_prediction(prediction, required=attempt.contest.asks_prediction)
+            value = parse_prediction(prediction, required=attempt.asks_prediction)
             _grade(attempt, AttemptState.SUBMITTED, moment, value)
         else:
             try:
@@ -274,11 +346,7 @@ def score_answers(draw, answers, correct):
 
 
 def _grade(attempt, state, finished_at, prediction):
-    answers = dict(
-        Answer.objects.filter(attempt=attempt, saved_at__lte=attempt.deadline + clock.GRACE).values_list(
-            "question_id", "choice_ids"
-        )
-    )
+    answers = dict(_saved_answers(attempt.pk, attempt.deadline + clock.GRACE))
     # The answer key from this process's memory (the final ranking regrades from the database).
     attempt.score = score_answers(attempt.draw, answers, answer_key.correct_choices(attempt.question_ids))
     attempt.state = state
@@ -286,5 +354,53 @@ def _grade(attempt, state, finished_at, prediction):
     attempt.submitted_at = finished_at
     attempt.duration_ms = max(0, int((finished_at - attempt.started_at).total_seconds() * 1000))
     attempt.prediction = prediction
-    attempt.save(update_fields=["score", "state", "submitted_at", "duration_ms", "prediction"])
+    _save_grade(attempt)
     standings.record(attempt)
+
+
+def _saved_answers(attempt_id, saved_by):
+    """[(question id, choice ids)] saved by ``saved_by``: one statement built once."""
+    connection = connections[router.db_for_read(Answer)]
+    sql, converters = _answers_sql(connection.vendor)
+    saved_by = Answer._meta.get_field("saved_at").get_db_prep_value(saved_by, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [attempt_id, saved_by])
+        return [_converted(list(row), converters, connection) for row in cursor.fetchall()]
+
+
+@functools.cache
+def _answers_sql(vendor):
+    connection = connections[router.db_for_read(Answer)]
+    qn = connection.ops.quote_name
+    field = Answer._meta.get_field
+    read = [field("question"), field("choice_ids")]
+    sql = (
+        f"SELECT {qn(read[0].column)}, {qn(read[1].column)} FROM {qn(Answer._meta.db_table)} "  # noqa: S608 (names from _meta)
+        f"WHERE {qn(field('attempt').column)} = %s AND {qn(field('saved_at').column)} <= %s"
+    )
+    return sql, _converters(read, connection)
+
+
+GRADE_FIELDS = ("score", "state", "submitted_at", "duration_ms", "prediction")
+
+
+def _save_grade(attempt):
+    """``attempt.save(update_fields=GRADE_FIELDS)`` as one statement built once (no model
+    signal listens to attempts being saved)."""
+    connection = connections[router.db_for_write(Attempt)]
+    sql, fields = _grade_sql(connection.vendor)
+    params = [field.get_db_prep_save(getattr(attempt, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, attempt.pk])
+
+
+@functools.cache
+def _grade_sql(vendor):
+    connection = connections[router.db_for_write(Attempt)]
+    qn = connection.ops.quote_name
+    fields = [Attempt._meta.get_field(name) for name in GRADE_FIELDS]
+    sql = (
+        f"UPDATE {qn(Attempt._meta.db_table)} SET {', '.join(f'{qn(field.column)} = %s' for field in fields)} "  # noqa: S608 (names from _meta)
+        f"WHERE {qn(Attempt._meta.pk.column)} = %s"
+    )
+    return sql, fields
