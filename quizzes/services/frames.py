@@ -33,7 +33,7 @@ _lock = threading.Lock()
 class Frame:
     user_id: int
     deadline: object  # an aware datetime
-    draw: str  # the draw as compact JSON: a twentieth of the memory of the parsed lists
+    draw: str  # the draw as compact JSON: a sixth of the memory of parsed tuples
 
     def item(self, question_id):
         """``(kind, choice ids in the order shown)`` of a question of the draw, or None."""
