@@ -429,8 +429,9 @@ def load_boards(args):
 def remember_tokens(args, pool):
     """Put the pool's API tokens in the cache as the login endpoint does when it hands a token
     out (``elearning.api.authentication.remember``): the "my rank" people finished attempts
-    earlier in the day. The in-progress pool is left out: the autosave scenarios show a
-    participant's first request reading the token (cold row) and ten in a row (goal row)."""
+    earlier in the day. The in-progress pool is remembered only after the autosave scenarios
+    (which show a participant's first request reading the token, and ten in a row) and before
+    the submit ones: a participant who submits has started and saved with that token."""
     from django.contrib.auth import get_user_model
 
     from elearning.api import authentication
@@ -486,7 +487,7 @@ def write(args, data):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["measure", "sessions", "verify", "graded", "load-boards"])
+    parser.add_argument("mode", choices=["measure", "sessions", "verify", "graded", "load-boards", "remember-tokens"])
     parser.add_argument("--pools", required=True)
     parser.add_argument("--out")
     parser.add_argument("--n", type=int, default=500)
@@ -494,6 +495,7 @@ def main():
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--rush")
     parser.add_argument("--range", type=int, nargs=2)
+    parser.add_argument("--pool", default="rank")
     args = parser.parse_args()
     setup()
     if args.mode == "measure":
@@ -504,6 +506,8 @@ def main():
         verify(args)
     elif args.mode == "load-boards":
         load_boards(args)
+    elif args.mode == "remember-tokens":
+        write(args, {"remembered tokens": remember_tokens(args, args.pool)})
     else:
         graded(args)
 
