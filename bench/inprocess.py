@@ -436,7 +436,7 @@ def remember_tokens(args, pool):
 
     from elearning.api import authentication
 
-    rows = read_pool(args.pools, pool)
+    rows = [row[:2] for row in read_pool(args.pools, pool)]  # token, user id (then the pool's own fields)
     users = get_user_model().objects.only(*authentication.USER_FIELDS).in_bulk([int(uid) for _t, uid in rows])
     for token, uid in rows:
         authentication.remember(token, users[int(uid)])
