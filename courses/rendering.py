@@ -82,25 +82,41 @@ def _render_segments(context, body):
     return segments
 
 
+def _shareable(segments):
+    return not any(isinstance(s, str) and "csrfmiddlewaretoken" in s for s in segments)
+
+
 def render_body(context, page):
     """The lesson body as ``{% for block in page.body %}{% include_block block %}{% endfor %}`` renders it.
 
     Everything but the knowledge checks is the same for every reader of a revision: it is kept
-    in the default cache per page, live revision, language, host and content generation
-    (``elearning.pagecache``: any page, snippet, image or document change makes a new key), so a
-    reader's page does not load the body's images, documents, procedures and legal documents
-    again. The checks, which show the learner's own result and carry a CSRF token, are rendered
+    in the default cache and in the process's memo per page, live revision, language, host and
+    content generation (``elearning.pagecache``: any page, snippet, image or document change
+    makes a new key), so a reader's page does not load the body's images, documents, procedures
+    and legal documents again. The checks, which show the learner's own result and carry a CSRF token, are rendered
     for each request. Only the check blocks may hold a form.
     """
     from django.core.cache import cache
     from django.utils.safestring import mark_safe
 
-    key = _body_cache_key(context.get("request"), page)
-    segments = cache.get(key) if key else None
-    if segments is None:
+    from elearning import pagecache
+
+    request = context.get("request")
+    key = _body_cache_key(request, page)
+
+    def shared_segments():
+        segments = cache.get(key)
+        if segments is None:
+            segments = _render_segments(context, page.body)
+            if _shareable(segments):
+                cache.set(key, segments, BODY_CACHE_TIMEOUT)
+        return segments
+
+    if key is None:
         segments = _render_segments(context, page.body)
-        if key and not any(isinstance(s, str) and "csrfmiddlewaretoken" in s for s in segments):
-            cache.set(key, segments, BODY_CACHE_TIMEOUT)
+    else:
+        # Also kept in this process's memo for the same generation: no cache round trip.
+        segments = pagecache.memo(request, key, shared_segments, keep=_shareable)
     parts = []
     for segment in segments:
         if isinstance(segment, str):

@@ -32,7 +32,8 @@ lifetime ago; a hit makes no database query and skips sessions, authentication a
 
 **Memos** (:func:`memo`): the Wagtail site of a host with its root page, its settings, the header's navigation pages
 and the page a URL routes to (:func:`route`) are kept per process for the current generation (and
-a minute at most), so a logged-in page no longer reads them from the database.
+a minute at most), so a logged-in page no longer reads them from the database. So are the parts
+of a page that are the same for every reader (``{% shared_fragment %}`` in ``elearning_tags``).
 """
 
 import functools
@@ -41,7 +42,9 @@ import hmac
 import logging
 import secrets
 import time
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
 
 from django.conf import settings
 from django.core.cache import cache
@@ -178,15 +181,18 @@ def _memo_values(request):
     return state[2]
 
 
-def memo(request, key, compute):
+def memo(request, key, compute, keep=None):
     """``compute()`` once per process and generation. Without a reachable cache (no generation),
-    computed every time."""
+    computed every time; a value for which ``keep(value)`` is false is returned, not kept."""
     values = _memo_values(request)
     if values is None:
         return compute()
-    if key not in values:
-        values[key] = compute()
-    return values[key]
+    if key in values:
+        return values[key]
+    value = compute()
+    if keep is None or keep(value):
+        values[key] = value
+    return value
 
 
 def memo_site(request):
@@ -226,8 +232,14 @@ def route(root, request, path_components, walk):
     """Wagtail's routing from the site root ``root`` with the tree walk memoised.
 
     ``walk`` (``Page.route``) reads two rows per level of the path; the memo keeps which page a
-    path leads to (its class and id) and the view restrictions over it per process and
-    generation, and later requests load that page alone, live, in one query. Routes into a routable page's own views are not memoised.
+    path leads to (its class and the values of its row) and the view restrictions over it per
+    process and generation, and later requests build that page from the memo, a fresh instance
+    each, without a query. A page with a value that cannot be kept safely (anything but a plain
+    value or a StreamField, which is kept as its JSON) is loaded alone, live, in one query. Routes
+    into a routable page's own views are not memoised.
+
+    Saving, publishing, unpublishing or moving any page starts a new generation, so a kept page
+    is never served after it changed (nor after it was unpublished).
     """
     from wagtail.contrib.routable_page.models import RoutablePageMixin
     from wagtail.url_routing import RouteResult
@@ -238,17 +250,41 @@ def route(root, request, path_components, walk):
     values = _memo_values(request)
     found = values.get(key) if values is not None else None
     if found is not None:
-        model, pk = found
-        page = model.objects.filter(pk=pk, live=True).first()
+        model, pk, row = found
+        if row is not None:
+            page = model.from_db(model.objects.db, *row)
+        else:
+            page = model.objects.filter(pk=pk, live=True).first()
         if page is not None:
             _memo_view_restrictions(values, page)
             return RouteResult(page)
     result = walk(request, path_components)
     page, args, kwargs = result
     if values is not None and not args and not kwargs and not isinstance(page, RoutablePageMixin):
-        values[key] = (type(page), page.pk)
+        values[key] = (type(page), page.pk, _row_of(page))
         _memo_view_restrictions(values, page)
     return result
+
+
+_PLAIN_VALUES = (str, int, float, bool, bytes, type(None), datetime, date, Decimal, UUID)
+
+
+def _row_of(page):
+    """``(attnames, values)`` rebuilding ``page`` with ``Model.from_db`` (StreamFields as their JSON,
+    parsed again by each instance), or None when a value could be shared and changed by a request."""
+    from wagtail.fields import StreamField
+
+    names, row = [], []
+    for field in type(page)._meta.concrete_fields:
+        if isinstance(field, StreamField):
+            value = field.value_to_string(page)
+        else:
+            value = getattr(page, field.attname)
+            if not isinstance(value, _PLAIN_VALUES):
+                return None
+        names.append(field.attname)
+        row.append(value)
+    return names, tuple(row)
 
 
 def _memo_view_restrictions(values, page):

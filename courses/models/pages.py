@@ -335,6 +335,9 @@ class LessonPage(LearningContentMixin, LegalCitationsMixin, Page):
             lesson_tags=tags,
             progress_template=PROGRESS_TEMPLATE,
             progress_actions_template=PROGRESS_ACTIONS_TEMPLATE,
+            # The template's {% shared_fragment %} parts (head, navigation, the lesson's title,
+            # citations, outline, footer) are rendered once for every reader of this revision.
+            shared_fragment_scope=("lesson", self.pk, self.live_revision_id),
         )
         return context
 

@@ -1,4 +1,5 @@
-"""Site-wide template tags: navigation to sections owned by other apps.
+"""Site-wide template tags: navigation to sections owned by other apps, and the parts of a page
+kept for every reader (``{% shared_fragment %}``).
 
 ``elearning`` must not import ``courses`` or ``quizzes``; the header finds their
 section pages by model name instead, and hides a link while no such page is live.
@@ -7,6 +8,7 @@ section pages by model name instead, and hides a link while no such page is live
 from django import template
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from wagtail.models import Page
 
 from elearning import pagecache
@@ -90,3 +92,54 @@ def editor_userbar(context, position="bottom-right"):
     if request is None or not can_access_admin(request):
         return ""
     return wagtailuserbar(context, position)
+
+
+# --- Parts of a page that are the same for every reader -----------------------------------------
+
+SHARED_FRAGMENT_SCOPE = "shared_fragment_scope"
+CSRF_FIELD = "csrfmiddlewaretoken"
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        scope = context.get(SHARED_FRAGMENT_SCOPE)
+        request = context.get("request")
+        if not scope or request is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        user = getattr(request, "user", None)
+        key = (
+            "shared-fragment",
+            self.name,
+            scope,
+            get_language(),
+            request.get_host(),
+            request.path,
+            bool(user is not None and user.is_authenticated),
+        )
+        return pagecache.memo(
+            request, key, lambda: self.nodelist.render(context), keep=lambda html: CSRF_FIELD not in html
+        )
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """``{% shared_fragment "name" %}…{% endshared_fragment %}``: rendered once per process for every
+    reader of the same page (``elearning.pagecache.memo``: until any content changes, a minute at
+    most), when the view put a ``shared_fragment_scope`` in the context (for instance the page, its
+    live revision). Kept per scope, language, host, path and whether the reader is logged in;
+    without a scope, or in a preview, it renders as if the tag were not there.
+
+    What is inside must show nothing of the reader's own (their name, progress, answers, messages,
+    a CSRF token) and set no context variable used after it. A fragment holding a CSRF field is
+    never kept.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one quoted name")
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(bits[1][1:-1], nodelist)

@@ -1,13 +1,18 @@
 """The logged-in lesson page: what is kept for every reader, and what stays each reader's own."""
 
+import re
+
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.db import connection
+from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token, get_token
+from django.template import engines
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from courses.models import LessonPage
-from courses.services.progress import enrol
+from courses.services.progress import complete_lesson, enrol
 from elearning.roles import LEARNER, TRAINER
 from tests.courses.test_progress import answer_all, lessons_of
 from tests.factories.courses import block, make_course
@@ -123,3 +128,71 @@ def test_a_view_restriction_added_to_the_course_applies_to_the_next_view_of_a_ke
     restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.GROUPS)
     restriction.groups.add(Group.objects.get(name=TRAINER))
     assert client.get(lesson.url).status_code != 200
+
+
+def test_a_published_title_shows_at_once_in_the_lessons_head_and_the_courses_breadcrumb(client):
+    course = make_course(lessons=2, checks=0)
+    first, second = lessons_of(course)
+    learner = OfficialFactory().user
+    enrol(learner, course)
+    client.force_login(learner)
+    html = client.get(first.url).content.decode()  # head, title, breadcrumb and outline kept from here on
+    assert f"<h1>{first.title}</h1>" in html
+
+    course.title = "Một cửa liên thông (bản mới)"
+    course.save_revision().publish()  # the lesson's own revision is unchanged
+    html = client.get(first.url).content.decode()
+    assert "Một cửa liên thông (bản mới)</a></li>" in html  # the breadcrumb
+
+    first = LessonPage.objects.get(pk=first.pk)
+    first.title = "Tiếp nhận hồ sơ (sửa đổi)"
+    first.save_revision().publish()
+    html = client.get(first.url).content.decode()
+    assert "<h1>Tiếp nhận hồ sơ (sửa đổi)</h1>" in html and "<title>Tiếp nhận hồ sơ (sửa đổi) ·" in html
+
+
+def test_two_learners_see_their_own_progress_under_the_same_kept_page(client):
+    course = make_course(lessons=2, checks=0)
+    first, second = lessons_of(course)
+    ahead, behind = OfficialFactory(full_name="Đỗ Minh Tâm").user, OfficialFactory(full_name="Vũ Thị Lan").user
+    for user in (ahead, behind):
+        enrol(user, course)
+    complete_lesson(ahead, first)
+    client.force_login(ahead)
+    theirs = client.get(first.url).content.decode()
+    assert '<progress class="progress" max="100" value="50"' in theirs and "Đỗ Minh Tâm" in theirs
+
+    client.force_login(behind)
+    mine = client.get(first.url).content.decode()
+    assert '<progress class="progress" max="100" value="0"' in mine
+    assert "Vũ Thị Lan" in mine and "Đỗ Minh Tâm" not in mine
+    client.force_login(ahead)
+    assert '<progress class="progress" max="100" value="50"' in client.get(first.url).content.decode()
+
+
+def test_a_logged_in_reader_and_an_anonymous_visitor_each_get_their_own_navigation(client):
+    lesson = lessons_of(make_course(lessons=1))[0]
+    anonymous = client.get(lesson.url).content.decode()  # the anonymous header, now kept
+    client.force_login(OfficialFactory().user)
+    logged_in = client.get(lesson.url).content.decode()
+    my_learning = f'href="{reverse("courses:my_learning")}"'
+    assert my_learning in logged_in and my_learning not in anonymous
+    client.logout()
+    assert my_learning not in client.get(lesson.url).content.decode()
+
+
+def test_a_kept_fragment_never_holds_a_csrf_token(rf):
+    template = engines["django"].from_string(
+        '{% load elearning_tags %}{% shared_fragment "form" %}<form>{% csrf_token %}</form>{% endshared_fragment %}'
+    )
+    secrets = set()
+    for _ in range(2):
+        request = rf.get("/bai-hoc/")
+        request.user = AnonymousUser()
+        CsrfViewMiddleware(lambda r: None).process_request(request)
+        html = template.render({"shared_fragment_scope": ("test", 1)}, request)
+        secret = _unmask_cipher_token(get_token(request))
+        token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', html)[1]
+        assert _unmask_cipher_token(token) == secret  # the form posts with this reader's own secret
+        secrets.add(secret)
+    assert len(secrets) == 2
