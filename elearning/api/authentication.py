@@ -18,7 +18,14 @@ that read the database just before the change cannot put the old state back.
 
 Only a cache shared by every process (Redis) is used; with process-local memory (the
 embedded SQLite setup) every request reads the database as before.
+
+On Redis the entry is plain JSON text (``[version, id, username, is_active, is_staff,
+is_superuser]``, or the mark), written with the raw client (``SET NX EX`` for ``add``), not
+django-redis's pickle: a Lua script can then read it together with what the request needs
+(:data:`LUA_TOKEN_USER`, :func:`prefetch_entry`), and Python checks it again here as always.
 """
+
+import json
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -37,7 +44,23 @@ from elearning import throttling
 TTL_SECONDS = 12 * 3600
 REVOKED = "revoked"
 USER_FIELDS = ("id", "username", "is_active", "is_staff", "is_superuser")
-_VERSION = 2  # bump when the entry's shape changes
+_VERSION = 3  # bump when the entry's shape changes (it is part of the key: old entries are never read)
+_ACTIVE = 1 + USER_FIELDS.index("is_active")  # in the entry, after the version
+
+# Lua: ``token_user(raw)``, the user id (a string) of an entry that authentication would accept
+# without the database, else false. A script may act on it before Python (which checks the entry
+# again); the caller still compares that id with the authenticated user's.
+LUA_TOKEN_USER = f"""
+local function token_user(raw)
+  if not raw then return false end
+  local ok, entry = pcall(cjson.decode, raw)
+  if not ok or type(entry) ~= 'table' or entry[1] ~= {_VERSION} or entry[{_ACTIVE + 1}] ~= true
+    or type(entry[2]) ~= 'number' then
+    return false
+  end
+  return string.format('%d', entry[2])
+end
+"""
 
 
 def _cache():
@@ -48,7 +71,72 @@ def _cache():
 
 
 def _entry_key(token_key):
-    return "api-token:" + throttling.digest(token_key)
+    return f"api-token:{_VERSION}:" + throttling.digest(token_key)
+
+
+def _encode(values):
+    return json.dumps([_VERSION, *values], separators=(",", ":"))
+
+
+def _decode(raw):
+    """The user values of a stored entry that needs no database read, else None (no entry, the
+    revoked mark, another version, an inactive user)."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    if not isinstance(raw, str) or not raw.startswith("["):
+        return None
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return None
+    if len(entry) != 1 + len(USER_FIELDS) or entry[0] != _VERSION or entry[_ACTIVE] is not True:
+        return None
+    return tuple(entry[1:])
+
+
+def _read_entry(cache, name):
+    """The stored entry (bytes or str), or None; None too when Redis is unreachable, as
+    django-redis's ``get`` with ``IGNORE_EXCEPTIONS``."""
+    client = throttling._redis_client(cache)
+    if client is None:
+        return cache.get(name)
+    from redis.exceptions import RedisError
+
+    try:
+        return client.get(cache.make_key(name))
+    except (RedisError, OSError) as error:
+        throttling._redis_failed(cache, error)
+        return None
+
+
+def _write_entries(cache, entries, only_new):
+    """Store ``{name: text}`` for TTL_SECONDS; ``only_new``: never over an existing entry (``add``)."""
+    client = throttling._redis_client(cache)
+    if client is None:
+        if only_new:
+            for name, text in entries.items():
+                cache.add(name, text, TTL_SECONDS)
+        else:
+            cache.set_many(entries, TTL_SECONDS)
+        return
+    from redis.exceptions import RedisError
+
+    try:
+        pipe = client.pipeline(transaction=False)
+        for name, text in entries.items():
+            pipe.set(cache.make_key(name), text, ex=TTL_SECONDS, nx=only_new)
+        pipe.execute()
+    except (RedisError, OSError) as error:
+        throttling._redis_failed(cache, error)
+
+
+def stored_entry(token_key):
+    """What the shared cache holds for ``token_key``: its user values, REVOKED, or None."""
+    cache = _cache()
+    raw = None if cache is None else _read_entry(cache, _entry_key(token_key))
+    if isinstance(raw, bytes):
+        raw = raw.decode()
+    return raw if raw in (None, REVOKED) else _decode(raw)
 
 
 def _user_from(values):
@@ -99,8 +187,24 @@ def count_and_read(request, counters):
     if found is None:
         return None
     windows, raw = found
-    request.prefetched_token_entry = (key, None if raw is None else cache.client.decode(raw))
+    request.prefetched_token_entry = (key, raw)
     return windows
+
+
+def prefetch_entry(request, read):
+    """Read the request's token entry in a round trip that does more: ``read(entry key as
+    Redis names it)`` returns ``(raw entry, anything)``. The entry is kept on the request for
+    :class:`CachedTokenAuthentication`; returns the anything, or None when there is no token,
+    no shared Redis, or ``read`` returned None."""
+    key, cache = token_key_in(request), _cache()
+    if key is None or cache is None or throttling._redis_client(cache) is None:
+        return None
+    found = read(cache.make_key(_entry_key(key)))
+    if found is None:
+        return None
+    raw, extra = found
+    request.prefetched_token_entry = (key, raw)
+    return extra
 
 
 class CachedTokenAuthentication(TokenAuthentication):
@@ -115,15 +219,17 @@ class CachedTokenAuthentication(TokenAuthentication):
         if cache is None:
             return _authenticated(key, _read(key))
         entry_key = _entry_key(key)
-        # Read with the throttle counters (``count_and_read``), else now; None when Redis is unreachable.
+        # Read with the throttle counters (``count_and_read``) or the request's other reads
+        # (``prefetch_entry``), else now; None when Redis is unreachable.
         prefetched = getattr(self, "prefetched", None)
-        entry = prefetched[1] if prefetched is not None and prefetched[0] == key else cache.get(entry_key)
-        if isinstance(entry, tuple) and entry[0] == _VERSION and entry[1 + USER_FIELDS.index("is_active")]:
-            return _authenticated(key, entry[1:])
+        entry = prefetched[1] if prefetched is not None and prefetched[0] == key else _read_entry(cache, entry_key)
+        values = _decode(entry)
+        if values is not None:
+            return _authenticated(key, values)
         values = _read(key)  # AuthenticationFailed when not valid
         if entry is None:
             # ``add``: never over a "revoked" mark set since the read above.
-            cache.add(entry_key, (_VERSION, *values), TTL_SECONDS)
+            _write_entries(cache, {entry_key: _encode(values)}, only_new=True)
         return _authenticated(key, values)
 
 
@@ -132,14 +238,15 @@ def remember(token_key, user):
     cache = _cache()
     if cache is not None and user.is_active:
         # ``add``: never over a "revoked" mark.
-        cache.add(_entry_key(token_key), (_VERSION, *(getattr(user, name) for name in USER_FIELDS)), TTL_SECONDS)
+        values = [getattr(user, name) for name in USER_FIELDS]
+        _write_entries(cache, {_entry_key(token_key): _encode(values)}, only_new=True)
 
 
 def revoke(token_keys):
     """The next request with any of these tokens is checked in the database."""
     cache = _cache()
     if cache is not None and token_keys:
-        cache.set_many({_entry_key(key): REVOKED for key in token_keys}, TTL_SECONDS)
+        _write_entries(cache, {_entry_key(key): REVOKED for key in token_keys}, only_new=False)
 
 
 def _token_created(sender, instance, created=False, **kwargs):

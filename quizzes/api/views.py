@@ -11,10 +11,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from elearning.api.authentication import token_key_in
 from elearning.api.errors import ApiError
 from elearning.api.schema import error_responses
 from elearning.api.throttles import CountedThrottlesMixin
-from quizzes.leaderboards import get_backend, rank_or_sql, unit_board
+from quizzes.leaderboards import get_backend, my_rank_and_total, prefetch_my_rank, rank_or_sql, unit_board
 from quizzes.leaderboards.final import final_page, final_rank, final_total
 from quizzes.models import Attempt, ContestPage
 from quizzes.services import attempts as attempt_service
@@ -356,6 +357,27 @@ class LeaderboardView(ContestApiView):
 class MyRankView(ContestApiView):
     permission_classes = [AllowAny]
 
+    def perform_authentication(self, request):
+        """With an API token on Redis, its cache entry and the person's rank are read in one
+        round trip (``prefetch_my_rank``); the board asked for is read once, here. A request for
+        a board that does not exist prefetches nothing and is answered as before, after
+        authentication; a final ranking prefetches nothing."""
+        self.prefetched_rank, self.board = None, None
+        if token_key_in(request) is None:  # no token: nothing read before authentication
+            return super().perform_authentication(request)
+        try:
+            contest = live_contest(self.kwargs["slug"])
+            _params, round_, group, final = leaderboard_params(request, contest)
+        except (Http404, APIException):
+            pass
+        else:
+            self.board = contest, round_, group, final
+            if not final:
+                self.prefetched_rank = prefetch_my_rank(
+                    request, round_id=round_.pk if round_ is not None else None, contest_id=contest.pk
+                )
+        super().perform_authentication(request)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("round", {"type": "integer", "minimum": 1, "maximum": 1000}, required=False),
@@ -367,17 +389,21 @@ class MyRankView(ContestApiView):
     def get(self, request, slug):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
-        contest = live_contest(slug)
-        _params, round_, group, final = leaderboard_params(request, contest)
-        backend = get_backend()
+        if self.board is not None:
+            contest, round_, group, final = self.board
+        else:  # raises the request's error
+            contest = live_contest(slug)
+            _params, round_, group, final = leaderboard_params(request, contest)
         if final:
             mine, total = final_rank(round_.pk, request.user.pk, group), final_total(round_.pk, group)
-        elif round_ is not None:
-            mine, total = backend.round_rank_and_total(round_.pk, request.user.pk)
-            mine = rank_or_sql(backend, mine, request.user.pk, round_id=round_.pk)
         else:
-            mine, total = backend.contest_rank_and_total(contest.pk, request.user.pk)
-            mine = rank_or_sql(backend, mine, request.user.pk, contest_id=contest.pk)
+            mine, total = my_rank_and_total(
+                get_backend(),
+                request.user.pk,
+                round_id=round_.pk if round_ is not None else None,
+                contest_id=contest.pk,
+                prefetched=self.prefetched_rank,
+            )
         if mine is None:
             raise ApiError("You have no result in this ranking yet.", "not_ranked", status.HTTP_404_NOT_FOUND)
         # Plain numbers already, as MyRankSerializer (the schema) describes them.

@@ -16,7 +16,15 @@ from .rows import NAME_UNKNOWN
 from .sql import SqlLeaderboard
 from .units import unit_board
 
-__all__ = ["SqlLeaderboard", "get_backend", "push_after_commit", "rank_or_sql", "unit_board"]
+__all__ = [
+    "SqlLeaderboard",
+    "get_backend",
+    "my_rank_and_total",
+    "prefetch_my_rank",
+    "push_after_commit",
+    "rank_or_sql",
+    "unit_board",
+]
 
 
 def get_backend():
@@ -39,6 +47,28 @@ def rank_or_sql(backend, ranked, user_id, *, round_id=None, contest_id=None):
         return ranked
     sql = SqlLeaderboard()
     return sql.round_rank(round_id, user_id) if round_id is not None else sql.contest_rank(contest_id, user_id)
+
+
+def prefetch_my_rank(request, *, round_id=None, contest_id=None):
+    """Before authentication: with an API token and the Redis backend, the token's cache entry
+    and its user's rank on the round's board (else the contest's) in one round trip; the entry
+    is kept for authentication. A ``PrefetchedRank`` for :func:`my_rank_and_total`, or None."""
+    if not settings.REDIS_URL:
+        return None
+    from .redis_backend import RedisLeaderboard
+
+    return RedisLeaderboard().prefetch_rank_with_token(request, round_id=round_id, contest_id=contest_id)
+
+
+def my_rank_and_total(backend, user_id, *, round_id=None, contest_id=None, prefetched=None):
+    """(``user_id``'s rank row or None, the total) on the round's board, else the contest's;
+    ``prefetched`` (:func:`prefetch_my_rank`) is used only if it is this user's on this board."""
+    extra = {"prefetched": prefetched} if prefetched is not None else {}
+    if round_id is not None:
+        mine, total = backend.round_rank_and_total(round_id, user_id, **extra)
+    else:
+        mine, total = backend.contest_rank_and_total(contest_id, user_id, **extra)
+    return rank_or_sql(backend, mine, user_id, round_id=round_id, contest_id=contest_id), total
 
 
 def push_after_commit(

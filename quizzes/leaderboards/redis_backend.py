@@ -15,13 +15,15 @@ cron (docs/operations.md).
 
 Reads and writes are one round trip each (Lua scripts): a page is EXISTS meta + ZCARD +
 ZREVRANGE + HMGET, a rank is EXISTS meta + ZCARD + HGET + ZREVRANK + HGET, and a graded
-attempt updates both its boards (and drops its previous member) in one call.
+attempt updates both its boards (and drops its previous member) in one call. "My rank" with
+an API token reads the token's cache entry in that same call (``prefetch_rank_with_token``).
 """
 
 import json
 import logging
 import time
 from contextlib import contextmanager, nullcontext, suppress
+from dataclasses import dataclass
 from itertools import islice
 
 from django.conf import settings
@@ -29,6 +31,7 @@ from django.db import connection, transaction
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
+from elearning.api import authentication
 from quizzes.models import ContestPage, ContestStanding, Round, RoundResult, Standing
 from quizzes.services import lookup
 
@@ -49,6 +52,17 @@ REQUEST_LOCK_SECONDS = 30  # no request outlives gunicorn's 30 s timeout
 COMMAND_LOCK_SECONDS = 900
 JOURNAL_LENGTH = 100_000
 NOT_BUILT = object()
+
+
+@dataclass(frozen=True)
+class PrefetchedRank:
+    """The rank script's answer for ``user_id`` on the board ``key``, read with the request's
+    token (:meth:`RedisLeaderboard.prefetch_rank_with_token`) before authentication."""
+
+    key: str
+    user_id: int
+    found: object
+
 
 _stale_memo = {}  # round id -> (stale, when)
 _contest_stale_memo = {}  # contest id -> (stale round ids, when)
@@ -94,18 +108,37 @@ if #members == 0 then return {total, {}} end
 return {total, redis.call('HMGET', KEYS[3], unpack(members))}
 """
 
-# KEYS: key, key:meta, key:m, key:rows; ARGV: user id. Nil when the board is not built,
+# rank_of(key, key:meta, key:m, key:rows, user id): nil when the board is not built,
 # {total} when the user has no place, {total, rank (0-based), row} otherwise.
-_RANK = """
-if redis.call('EXISTS', KEYS[2]) == 0 then return false end
-local total = redis.call('ZCARD', KEYS[1])
-local member = redis.call('HGET', KEYS[3], ARGV[1])
-if not member then return {total} end
-local rank = redis.call('ZREVRANK', KEYS[1], member)
-local row = redis.call('HGET', KEYS[4], member)
-if not rank or not row then return {total} end
-return {total, rank, row}
+_RANK_OF = """
+local function rank_of(key, meta, m, rows, user)
+  if redis.call('EXISTS', meta) == 0 then return false end
+  local total = redis.call('ZCARD', key)
+  local member = redis.call('HGET', m, user)
+  if not member then return {total} end
+  local rank = redis.call('ZREVRANK', key, member)
+  local row = redis.call('HGET', rows, member)
+  if not rank or not row then return {total} end
+  return {total, rank, row}
+end
 """
+
+# KEYS: key, key:meta, key:m, key:rows; ARGV: user id.
+_RANK = _RANK_OF + "return rank_of(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1])"
+
+# KEYS: key, key:meta, key:m, key:rows, an API token's cache entry. {entry} when the entry is
+# missing or not one authentication accepts without the database, else {entry, its user id,
+# rank_of(that user)}: "my rank" with its token in one round trip.
+_RANK_FOR_TOKEN = (
+    authentication.LUA_TOKEN_USER
+    + _RANK_OF
+    + """
+local raw = redis.call('GET', KEYS[5])
+local user = token_user(raw)
+if not user then return {raw} end
+return {raw, user, rank_of(KEYS[1], KEYS[2], KEYS[3], KEYS[4], user)}
+"""
+)
 
 _scripts = {}
 
@@ -538,12 +571,19 @@ class RedisLeaderboard:
         built, total = pipe.execute()
         return total if built else NOT_BUILT
 
-    def _read_rank(self, user_id):
+    def _read_rank(self, user_id, prefetched=None):
+        # The prefetched answer stands for the first read only (not one after a rebuild).
+        pending = [prefetched] if prefetched is not None else []
+
         def read(key):
-            redis = _connection()
-            found = _script(redis, _RANK)(
-                keys=[key, f"{key}:meta", f"{key}:m", f"{key}:rows"], args=[user_id], client=redis
-            )
+            ready = pending.pop() if pending else None
+            if ready is not None and (ready.key, ready.user_id) == (key, user_id):
+                found = ready.found
+            else:
+                redis = _connection()
+                found = _script(redis, _RANK)(
+                    keys=[key, f"{key}:meta", f"{key}:m", f"{key}:rows"], args=[user_id], client=redis
+                )
             if found is None:
                 return NOT_BUILT
             if len(found) == 1:
@@ -582,13 +622,41 @@ class RedisLeaderboard:
             contest_id, self._read_board(offset, limit), lambda: self.sql.contest_board(contest_id, offset, limit)
         )
 
-    def round_rank_and_total(self, round_id, user_id):
-        return self._round(round_id, self._read_rank(user_id), lambda: self.sql.round_rank_and_total(round_id, user_id))
-
-    def contest_rank_and_total(self, contest_id, user_id):
-        return self._contest(
-            contest_id, self._read_rank(user_id), lambda: self.sql.contest_rank_and_total(contest_id, user_id)
+    def round_rank_and_total(self, round_id, user_id, prefetched=None):
+        """``prefetched``: a :class:`PrefetchedRank`, used only if it is this user's on this board."""
+        return self._round(
+            round_id,
+            self._read_rank(user_id, prefetched),
+            lambda: self.sql.round_rank_and_total(round_id, user_id),
         )
+
+    def contest_rank_and_total(self, contest_id, user_id, prefetched=None):
+        return self._contest(
+            contest_id,
+            self._read_rank(user_id, prefetched),
+            lambda: self.sql.contest_rank_and_total(contest_id, user_id),
+        )
+
+    def prefetch_rank_with_token(self, request, *, round_id=None, contest_id=None):
+        """Read the request's API token entry and, when it is valid, its user's rank and the
+        total on the round's board (else the contest's), in one round trip; the entry is kept
+        for authentication. A :class:`PrefetchedRank`, or None (no token, no valid entry, Redis
+        unreachable): then the rank is read as usual."""
+        key = round_key(round_id) if round_id is not None else contest_key(contest_id)
+
+        def read(entry_key):
+            redis = _connection()
+            try:
+                found = _script(redis, _RANK_FOR_TOKEN)(
+                    keys=[key, f"{key}:meta", f"{key}:m", f"{key}:rows", entry_key], client=redis
+                )
+            except RedisError:
+                return None
+            if len(found) < 2:
+                return found[0], None
+            return found[0], PrefetchedRank(key, int(found[1]), found[2])
+
+        return authentication.prefetch_entry(request, read)
 
     def round_total(self, round_id):
         return self._round(round_id, self._read_total, lambda: self.sql.round_total(round_id))

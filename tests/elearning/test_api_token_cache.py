@@ -89,14 +89,14 @@ def test_a_login_does_not_undo_a_revocation(shared_cache, account):
     user, token = account
     authentication.revoke([token.key])
     authentication.remember(token.key, user)
-    assert shared_cache.get(authentication._entry_key(token.key)) == authentication.REVOKED
+    assert authentication.stored_entry(token.key) == authentication.REVOKED
 
 
 def test_the_cache_keeps_no_password_and_the_user_reads_the_rest(shared_cache, account):
     user, token = account
     auth = authentication.CachedTokenAuthentication()
     auth.authenticate_credentials(token.key)
-    entry = shared_cache.get(authentication._entry_key(token.key))
+    entry = authentication.stored_entry(token.key)
     assert user.password not in repr(entry) and token.key not in repr(entry)
     cached, cached_token = auth.authenticate_credentials(token.key)
     assert (cached.pk, cached.username, cached.is_active, cached_token.key) == (user.pk, user.username, True, token.key)
@@ -182,7 +182,7 @@ def test_a_read_from_before_a_revocation_is_not_remembered(shared_cache, account
     client = client_with(token)
     assert client.get(PROBE).status_code == 200  # let through, as the database said a moment ago
     monkeypatch.undo()
-    assert shared_cache.get(authentication._entry_key(token.key)) == authentication.REVOKED
+    assert authentication.stored_entry(token.key) == authentication.REVOKED
     assert client.get(PROBE).status_code == 401
 
 
@@ -202,4 +202,4 @@ def test_an_unknown_token_is_refused(shared_cache):
     response = client.get(PROBE)
     assert response.status_code == 401
     assert response.json() == {"detail": "Mã truy cập không hợp lệ.", "code": "authentication_failed"}
-    assert shared_cache.get(authentication._entry_key("0" * 40)) is None
+    assert authentication.stored_entry("0" * 40) is None

@@ -3,7 +3,6 @@ round trip to Redis (``CountedThrottlesMixin.perform_authentication``); every ru
 token and of the limits still holds on that path."""
 
 import pytest
-from django.core.cache import caches
 from django_redis import get_redis_connection
 
 from elearning.api import authentication
@@ -60,4 +59,4 @@ def test_caches_on_different_redis_databases_count_and_read_apart(redis_caches, 
     monkeypatch.setattr(authentication, "count_and_read", lambda *a: seen.append(before(*a)) or seen[-1])
     assert save(client, attempt).status_code == 200
     assert seen == [None]  # fell back to a read and a count apart
-    assert caches["default"].get(authentication._entry_key(client._credentials["HTTP_AUTHORIZATION"][6:]))
+    assert authentication.stored_entry(client._credentials["HTTP_AUTHORIZATION"][6:])
