@@ -197,7 +197,8 @@ def memo(request, key, compute, keep=None):
 
 def memo_site(request):
     """Puts the request's Wagtail site on the request (where ``Site.find_for_request`` looks first)
-    from the memo: a fresh instance per request, built without a query."""
+    from the memo: a fresh instance per request, built without a query; and the site root paths
+    page URLs are built from."""
     from wagtail.models import Site
 
     if hasattr(request, "_wagtail_site"):
@@ -207,6 +208,9 @@ def memo_site(request):
     except Exception:  # noqa: BLE001 - DisallowedHost: Django answers it further in
         return
 
+    # Wagtail's site root paths (every page URL is built from them; Wagtail reads them from the
+    # cache once per request): a fresh list per request from the memo.
+    request._wagtail_cached_site_root_paths = list(memo(request, ("site-root-paths",), Site.get_site_root_paths))
     names = [field.attname for field in Site._meta.concrete_fields]
 
     def find():

@@ -30,11 +30,12 @@ The rules, in one place:
      "answered_at": "2026-…"}  # ISO 8601, last answer
 """
 
+import weakref
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -232,28 +233,52 @@ _CERTIFICATE_FIELDS = Certificate._meta.concrete_fields
 _PROGRESS_COLUMNS = ("lesson_progress__lesson_id", "lesson_progress__completed_at", "lesson_progress__check_results")
 
 
+# Stand-ins for the user and course ids while the statement is compiled, replaced by the real ones.
+_USER_MARK, _COURSE_MARK = -7_000_000_001, -7_000_000_002
+_enrolment_statements = weakref.WeakKeyDictionary()  # per database connection (so per thread)
+
+
+def _enrolment_statement(db):
+    """``(sql, params with the marks, compiler)`` of the enrolment-with-progress read, compiled once
+    per connection; the compiler turns the fetched rows into Python values as the ORM would."""
+    connection = connections[db]
+    statement = _enrolment_statements.get(connection)
+    if statement is None:
+        columns = [
+            *(field.name for field in _ENROLMENT_FIELDS),
+            *(f"certificate__{field.name}" for field in _CERTIFICATE_FIELDS),
+            *_PROGRESS_COLUMNS,
+        ]
+        queryset = Enrolment.objects.using(db).filter(user_id=_USER_MARK, course_id=_COURSE_MARK)
+        compiler = queryset.values_list(*columns).query.get_compiler(db)
+        sql, params = compiler.as_sql()
+        statement = _enrolment_statements[connection] = (sql, tuple(params), compiler)
+    return statement
+
+
 def enrolment_with_progress(user, course):
     """``(enrolment, rows)``: the learner's enrolment in ``course`` (its certificate attached, or
     None when not enrolled) and their ``[(lesson_id, completed_at, check_results)]`` in it, in one
-    query (the enrolment LEFT JOINed with its certificate and its lesson progress rows)."""
+    query (the enrolment LEFT JOINed with its certificate and its lesson progress rows), compiled
+    once per database connection: every lesson view of a learner makes it."""
     if not user.is_authenticated or course is None:
         return None, []
-    queryset = Enrolment.objects.filter(user=user, course=course)
-    columns = [
-        *(field.name for field in _ENROLMENT_FIELDS),
-        *(f"certificate__{field.name}" for field in _CERTIFICATE_FIELDS),
-        *_PROGRESS_COLUMNS,
-    ]
-    found = list(queryset.values_list(*columns))
+    db = router.db_for_read(Enrolment)
+    sql, marked, compiler = _enrolment_statement(db)
+    ids = {_USER_MARK: user.pk, _COURSE_MARK: course.pk}
+    params = [ids.get(param, param) if type(param) is int else param for param in marked]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = list(compiler.results_iter([cursor.fetchall()], tuple_expected=True))
     if not found:
         return None, []
     first = found[0]
     split = len(_ENROLMENT_FIELDS)
-    enrolment = Enrolment.from_db(queryset.db, [f.attname for f in _ENROLMENT_FIELDS], first[:split])
+    enrolment = Enrolment.from_db(db, [f.attname for f in _ENROLMENT_FIELDS], first[:split])
     certificate_values = first[split : split + len(_CERTIFICATE_FIELDS)]
     certificate = None
     if certificate_values[0] is not None:
-        certificate = Certificate.from_db(queryset.db, [f.attname for f in _CERTIFICATE_FIELDS], certificate_values)
+        certificate = Certificate.from_db(db, [f.attname for f in _CERTIFICATE_FIELDS], certificate_values)
         Certificate.enrolment.field.set_cached_value(certificate, enrolment)
     Enrolment.certificate.related.set_cached_value(enrolment, certificate)
     rows = [row[-3:] for row in found if row[-3] is not None]

@@ -30,6 +30,15 @@ class ThrottledModelBackend(ModelBackend):
             flag_password_change(request, user)
         return user
 
+    def get_user(self, user_id):
+        """The session's user with their profile (every page's header shows their name): one query."""
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("profile").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 def flag_password_change(request, user):
     """Remember in the session that ``user`` logged in with a one-time password."""

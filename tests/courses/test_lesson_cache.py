@@ -16,7 +16,7 @@ from courses.services.progress import complete_lesson, enrol
 from elearning.roles import LEARNER, TRAINER
 from tests.courses.test_progress import answer_all, lessons_of
 from tests.factories.courses import block, make_course
-from tests.factories.elearning import OfficialFactory
+from tests.factories.elearning import OfficialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +196,14 @@ def test_a_kept_fragment_never_holds_a_csrf_token(rf):
         assert _unmask_cipher_token(token) == secret  # the form posts with this reader's own secret
         secrets.add(secret)
     assert len(secrets) == 2
+
+
+def test_the_header_names_the_reader_from_their_profile_or_their_username_without_one(client):
+    lesson = lessons_of(make_course(lessons=1))[0]
+    client.force_login(OfficialFactory(full_name="Ngô Văn Hải").user)
+    assert '<li class="nav-user">Ngô Văn Hải</li>' in client.get(lesson.url).content.decode()
+
+    client.force_login(UserFactory(username="quantri-tinh"))  # an account made in the admin, no profile
+    response = client.get(lesson.url)
+    assert response.status_code == 200
+    assert '<li class="nav-user">quantri-tinh</li>' in response.content.decode()

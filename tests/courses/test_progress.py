@@ -223,11 +223,11 @@ def test_lesson_page_query_budget(client, learner, django_assert_num_queries, dj
         response = client.get(lessons[3].url)
     assert response.status_code == 200
     # Warm (the same learner again, within the minute): no visit write, nothing of the course
-    # read again. 3 queries: the session user, the enrolment with its progress rows (one query)
-    # and the header's profile. The site root, the routed page and the view restrictions come
-    # from the page-cache memo, whether the learner may use the admin from the cache
-    # (elearning.adminaccess). The learner's part is one and does not grow with lessons.
-    with django_assert_num_queries(3):
+    # read again. 2 queries: the session user with the header's profile (one query) and the
+    # enrolment with its progress rows (one query). The site root, the routed page and the view
+    # restrictions come from the page-cache memo, whether the learner may use the admin from the
+    # cache (elearning.adminaccess). The learner's part is one and does not grow with lessons.
+    with django_assert_num_queries(2):
         response = client.get(lessons[3].url)
     assert response.status_code == 200
     html = response.content.decode()
