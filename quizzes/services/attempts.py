@@ -139,6 +139,9 @@ def _locked_row(attempt_id, user, fields):
     ``asks_prediction`` (from its contest page's own table) and ``full_name`` (the person's
     profile's, None without a profile) set; its other fields are deferred."""
     connection = connections[router.db_for_write(Attempt)]
+    low, high = connection.ops.integer_field_range(Attempt._meta.pk.get_internal_type())
+    if not low <= attempt_id <= high:  # no such row; the ORM answers so too, a raw cursor would raise
+        raise Attempt.DoesNotExist("Attempt matching query does not exist.")
     sql, attnames, converters = _locked_sql(connection.vendor, tuple(fields), user is not None)
     with connection.cursor() as cursor:
         cursor.execute(sql, [attempt_id] if user is None else [attempt_id, user.pk])

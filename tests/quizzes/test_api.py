@@ -102,6 +102,24 @@ def test_attempt_is_404_for_anyone_but_its_owner(client_for, contest, participan
     assert Attempt.objects.get(pk=attempt_id).state == "in_progress"
 
 
+def test_an_id_too_large_for_the_database_is_404(client_for, contest, participant):
+    """Found by the API fuzzer: the submit's prebuilt statement raised OverflowError (a 500) on SQLite."""
+    client = client_for(participant)
+    attempt_id = start(client, contest).json()["id"]
+    qid = Attempt.objects.get(pk=attempt_id).draw[0]["q"]
+    huge = 10**20
+    for method, path, body in [
+        ("get", f"/api/v1/attempts/{huge}/", None),
+        ("put", f"/api/v1/attempts/{huge}/answers/{qid}/", {"choices": []}),
+        ("put", f"/api/v1/attempts/{attempt_id}/answers/{huge}/", {"choices": []}),
+        ("post", f"/api/v1/attempts/{huge}/submit/", {"prediction": 1}),
+        ("get", f"/api/v1/attempts/{huge}/review/", None),
+    ]:
+        response = getattr(client, method)(path, body, format="json")
+        assert response.status_code == 404, path
+    assert Attempt.objects.get(pk=attempt_id).state == "in_progress"
+
+
 def test_autosave_and_its_errors(client_for, contest, participant):
     client = client_for(participant)
     attempt_id = start(client, contest).json()["id"]
