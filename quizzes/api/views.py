@@ -362,7 +362,7 @@ class MyRankView(ContestApiView):
         round trip (``prefetch_my_rank``); the board asked for is read once, here. A request for
         a board that does not exist prefetches nothing and is answered as before, after
         authentication; a final ranking prefetches nothing."""
-        self.prefetched_rank, self.board = None, None
+        self.prefetched_rank, self.board, self.backend = None, None, get_backend()
         if token_key_in(request) is None:  # no token: nothing read before authentication
             return super().perform_authentication(request)
         try:
@@ -374,7 +374,7 @@ class MyRankView(ContestApiView):
             self.board = contest, round_, group, final
             if not final:
                 self.prefetched_rank = prefetch_my_rank(
-                    request, round_id=round_.pk if round_ is not None else None, contest_id=contest.pk
+                    self.backend, request, round_id=round_.pk if round_ is not None else None, contest_id=contest.pk
                 )
         super().perform_authentication(request)
 
@@ -398,7 +398,7 @@ class MyRankView(ContestApiView):
             mine, total = final_rank(round_.pk, request.user.pk, group), final_total(round_.pk, group)
         else:
             mine, total = my_rank_and_total(
-                get_backend(),
+                self.backend,  # the backend the rank was prefetched from, if it was
                 request.user.pk,
                 round_id=round_.pk if round_ is not None else None,
                 contest_id=contest.pk,

@@ -49,15 +49,16 @@ def rank_or_sql(backend, ranked, user_id, *, round_id=None, contest_id=None):
     return sql.round_rank(round_id, user_id) if round_id is not None else sql.contest_rank(contest_id, user_id)
 
 
-def prefetch_my_rank(request, *, round_id=None, contest_id=None):
-    """Before authentication: with an API token and the Redis backend, the token's cache entry
-    and its user's rank on the round's board (else the contest's) in one round trip; the entry
-    is kept for authentication. A ``PrefetchedRank`` for :func:`my_rank_and_total`, or None."""
-    if not settings.REDIS_URL:
-        return None
+def prefetch_my_rank(backend, request, *, round_id=None, contest_id=None):
+    """Before authentication: with an API token and ``backend`` the Redis one, the token's cache
+    entry and its user's rank on the round's board (else the contest's) in one round trip; the
+    entry is kept for authentication. A ``PrefetchedRank`` for :func:`my_rank_and_total` with the
+    same ``backend``, or None."""
     from .redis_backend import RedisLeaderboard
 
-    return RedisLeaderboard().prefetch_rank_with_token(request, round_id=round_id, contest_id=contest_id)
+    if not isinstance(backend, RedisLeaderboard):
+        return None
+    return backend.prefetch_rank_with_token(request, round_id=round_id, contest_id=contest_id)
 
 
 def my_rank_and_total(backend, user_id, *, round_id=None, contest_id=None, prefetched=None):

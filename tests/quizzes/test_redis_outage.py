@@ -46,4 +46,6 @@ def test_whole_attempt_with_redis_down(redis_down, client, contest, participant,
     assert board["total"] == 1 and board["results"][0]["score"] == 2
     assert client.get(contest.url + "leaderboard/").status_code == 200
     assert client.get(f"/contest/attempts/{attempt.pk}/result/").status_code == 200
-    assert RoundResult.objects.get(round=attempt.round).leaderboard_stale  # rebuilt from the database once Redis is back
+    assert RoundResult.objects.get(
+        round=attempt.round
+    ).leaderboard_stale  # rebuilt from the database once Redis is back
