@@ -242,11 +242,20 @@ def remember(token_key, user):
         _write_entries(cache, {_entry_key(token_key): _encode(values)}, only_new=True)
 
 
+def _legacy_entry_key(token_key):
+    """Where processes of the release before entry version 3 look for the token (a pickled
+    tuple, or the mark, through django-redis)."""
+    return "api-token:" + throttling.digest(token_key)
+
+
 def revoke(token_keys):
-    """The next request with any of these tokens is checked in the database."""
+    """The next request with any of these tokens is checked in the database: by this release's
+    processes, and by the previous release's still serving during a rolling deploy (they read
+    the pickled entry under the old key; the mark there makes them read the database)."""
     cache = _cache()
     if cache is not None and token_keys:
         _write_entries(cache, {_entry_key(key): REVOKED for key in token_keys}, only_new=False)
+        cache.set_many({_legacy_entry_key(key): REVOKED for key in token_keys}, TTL_SECONDS)
 
 
 def _token_created(sender, instance, created=False, **kwargs):

@@ -92,6 +92,18 @@ def test_a_login_does_not_undo_a_revocation(shared_cache, account):
     assert authentication.stored_entry(token.key) == authentication.REVOKED
 
 
+def test_a_revocation_reaches_processes_of_the_previous_release(shared_cache, account):
+    """During a rolling deploy, processes of the release before entry version 3 still serve: they
+    read a pickled entry under the old key, and must see the mark there too."""
+    user, token = account
+    old_key = "api-token:" + authentication.throttling.digest(token.key)
+    shared_cache.set(old_key, (2, user.pk, user.username, True, False, False), 3600)  # what they had cached
+    user.is_active = False
+    user.save()
+    assert shared_cache.get(old_key) == authentication.REVOKED
+    assert authentication.stored_entry(token.key) == authentication.REVOKED
+
+
 def test_the_cache_keeps_no_password_and_the_user_reads_the_rest(shared_cache, account):
     user, token = account
     auth = authentication.CachedTokenAuthentication()
