@@ -85,12 +85,18 @@ def test_a_publish_shows_the_new_body_at_once_to_a_logged_in_learner(client):
     assert client.get(lesson.url).status_code == 404
 
 
+def enrolled_learners(course, *full_names):
+    """An official per name, each enrolled in ``course``."""
+    users = [OfficialFactory(full_name=name).user for name in full_names]
+    for user in users:
+        enrol(user, course)
+    return users
+
+
 def test_one_learners_answers_never_show_on_another_learners_page(client):
     course = make_course(lessons=2, checks=1)
     first = lessons_of(course)[0]
-    a, b = OfficialFactory(full_name="Trần Văn An").user, OfficialFactory(full_name="Lê Thị Bình").user
-    for user in (a, b):
-        enrol(user, course)
+    a, b = enrolled_learners(course, "Trần Văn An", "Lê Thị Bình")
     answer_all(a, first)
     client.force_login(a)
     theirs = client.get(first.url).content.decode()
@@ -154,9 +160,7 @@ def test_a_published_title_shows_at_once_in_the_lessons_head_and_the_courses_bre
 def test_two_learners_see_their_own_progress_under_the_same_kept_page(client):
     course = make_course(lessons=2, checks=0)
     first, second = lessons_of(course)
-    ahead, behind = OfficialFactory(full_name="Đỗ Minh Tâm").user, OfficialFactory(full_name="Vũ Thị Lan").user
-    for user in (ahead, behind):
-        enrol(user, course)
+    ahead, behind = enrolled_learners(course, "Đỗ Minh Tâm", "Vũ Thị Lan")
     complete_lesson(ahead, first)
     client.force_login(ahead)
     theirs = client.get(first.url).content.decode()
