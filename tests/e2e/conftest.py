@@ -4,13 +4,12 @@ Skipped (with the reason) where /usr/bin/chromium is not installed; .ci/run inst
 Screenshots are kept in artifacts/e2e/.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+from tests.browser import chromium
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,19 +25,8 @@ VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, 
 
 @pytest.fixture(scope="module")  # its event loop must end before other modules start theirs
 def browser_instance():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread while tests use the ORM.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium(ARGS) as browser:
+        yield browser
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))

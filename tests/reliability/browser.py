@@ -1,33 +1,18 @@
 """A participant in Debian's Chromium (Playwright), for the reliability tests' browser scenarios."""
 
-import os
-import shutil
 from datetime import datetime
-from pathlib import Path
 
-import pytest
+from tests.browser import chromium
 
 from .harness import ARTIFACTS, http_json
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
 def launch_chromium():
     """Yields a headless Chromium (a module-scoped fixture wraps it); skips where it is not installed."""
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; other tests of the session use the ORM.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium(ARGS) as browser:
+        yield browser
 
 
 class Taker:

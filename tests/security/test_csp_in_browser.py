@@ -2,16 +2,13 @@
 public pages, the API documentation (Swagger UI) still works, and an injected inline script
 does not run. Skipped where /usr/bin/chromium is not installed (.ci/run installs it)."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
+from tests.browser import chromium
+
 from .conftest import build_world
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-quic"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -19,28 +16,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def browser_page():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread with the ORM
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            context = browser.new_context(locale="vi-VN")
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-            page.violations = []
-            page.on(
-                "console",
-                lambda message: (
-                    page.violations.append(message.text) if "Content Security Policy" in message.text else None
-                ),
-            )
-            yield page
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium(ARGS) as browser:
+        context = browser.new_context(locale="vi-VN")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.violations = []
+        page.on(
+            "console",
+            lambda message: page.violations.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        yield page
 
 
 def test_public_pages_and_the_api_docs_break_no_rule_of_the_policy(live_server, browser_page, file_storage):
