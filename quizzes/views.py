@@ -232,12 +232,11 @@ def leaderboard(request, contest):
             if request.user.is_authenticated:
                 mine = final_rank(round_.pk, request.user.pk, group)
         elif round_ is not None:
-            total, results = backend.round_total(round_.pk), backend.round_page(round_.pk, offset, BOARD_PAGE_SIZE)
+            total, results = backend.round_board(round_.pk, offset, BOARD_PAGE_SIZE)  # one statement in SQL
             if request.user.is_authenticated:
                 mine = backend.round_rank(round_.pk, request.user.pk)
         else:
-            total = backend.contest_total(contest.pk)
-            results = backend.contest_page(contest.pk, offset, BOARD_PAGE_SIZE)
+            total, results = backend.contest_board(contest.pk, offset, BOARD_PAGE_SIZE)
             if request.user.is_authenticated:
                 mine = backend.contest_rank(contest.pk, request.user.pk)
         for row in results:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from quizzes.leaderboards import SqlLeaderboard
@@ -178,3 +179,18 @@ def test_a_new_connection_prepares_again(contest):
     connection.close()  # CONN_MAX_AGE or a failed health check: the next request connects again
     assert (board.round_board(round_.pk), board.contest_rank_and_total(contest.pk, UserFactory().pk)) == before
     assert len(_prepared_statements()) == 2
+
+
+@override_settings(LEADERBOARD_RESPONSE_SECONDS=0)
+def test_the_leaderboard_page_reads_its_board_in_one_statement(client, contest, monkeypatch):
+    round_, without_profile = tied_field(contest, size=6)
+    monkeypatch.setattr("quizzes.views.get_backend", SqlLeaderboard)
+    for query, table, board in (
+        ("?round=1", Standing._meta.db_table, SqlLeaderboard().round_board(round_.pk)),
+        ("?round=all", ContestStanding._meta.db_table, SqlLeaderboard().contest_board(contest.pk)),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(contest.url + "leaderboard/" + query).content.decode()
+        # the total with the page (anonymous: no rank of mine)
+        assert sum(f"{table} " in q["sql"] for q in captured.captured_queries) == 1, query
+        assert board[0] == 6 and display_name(without_profile[0], None) in html
