@@ -25,6 +25,7 @@ django-redis's pickle: a Lua script can then read it together with what the requ
 (:data:`LUA_TOKEN_USER`, :func:`prefetch_entry`), and Python checks it again here as always.
 """
 
+import functools
 import json
 
 from django.contrib.auth import get_user_model
@@ -35,7 +36,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import router
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authentication import TokenAuthentication, get_authorization_header
+from rest_framework import HTTP_HEADER_ENCODING
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -139,11 +141,19 @@ def stored_entry(token_key):
     return raw if raw in (None, REVOKED) else _decode(raw)
 
 
-def _user_from(values):
+@functools.cache
+def _user_layout():
+    """The user model, the USER_FIELDS in its column order, and where each is in USER_FIELDS."""
     User = get_user_model()
     fields = [f.attname for f in User._meta.concrete_fields if f.attname in USER_FIELDS]
-    by_name = dict(zip(USER_FIELDS, values, strict=True))
-    return User.from_db(router.db_for_read(User), fields, [by_name[name] for name in fields])
+    return User, fields, [USER_FIELDS.index(name) for name in fields]
+
+
+def _user_from(values):
+    User, fields, positions = _user_layout()
+    if len(values) != len(USER_FIELDS):
+        raise ValueError(f"expected {len(USER_FIELDS)} user values, got {len(values)}")
+    return User.from_db(router.db_for_read(User), fields, [values[i] for i in positions])
 
 
 def _read(key):
@@ -163,10 +173,30 @@ def _authenticated(key, values):
     return user, token
 
 
+_NOT_READ = object()
+
+
 def token_key_in(request):
     """The key of a well-formed ``Authorization: Token <key>`` header, else None (DRF's
-    ``TokenAuthentication`` answers a malformed one)."""
-    auth = get_authorization_header(request).split()
+    ``TokenAuthentication`` answers a malformed one). Read once per request: the throttles'
+    or the view's prefetch and authentication all ask."""
+    found = request.__dict__.get("_api_token_key", _NOT_READ)
+    if found is _NOT_READ:
+        found = request.__dict__["_api_token_key"] = _parse_token_key(authorization_header(request))
+    return found
+
+
+def authorization_header(request):
+    """DRF's ``get_authorization_header`` (the header as bytes) without building ``request.headers``,
+    a dictionary of every header of the request, for the one it needs."""
+    auth = request.META.get("HTTP_AUTHORIZATION", b"")
+    if isinstance(auth, str):  # always, but for Django's test client
+        auth = auth.encode(HTTP_HEADER_ENCODING)
+    return auth
+
+
+def _parse_token_key(header):
+    auth = header.split()
     if len(auth) != 2 or auth[0].lower() != TokenAuthentication.keyword.lower().encode():
         return None
     try:
@@ -212,7 +242,10 @@ class CachedTokenAuthentication(TokenAuthentication):
 
     def authenticate(self, request):
         self.prefetched = getattr(request, "prefetched_token_entry", None)
-        return super().authenticate(request)
+        key = token_key_in(request)
+        if key is None:  # no token header, or a malformed one: DRF's answers
+            return super().authenticate(request)
+        return self.authenticate_credentials(key)  # what DRF does with a well-formed header
 
     def authenticate_credentials(self, key):
         cache = _cache()

@@ -103,6 +103,19 @@ class IPRateThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         return f"ip:{self.scope}:{throttling.digest(self.get_ident(request))}"
 
+    def get_ident(self, request):
+        """DRF's ``get_ident``, with X-Forwarded-For read from ``META`` rather than from
+        ``request.headers``, which builds a dictionary of every header for this one."""
+        xff = request.META.get("HTTP_X_FORWARDED_FOR")
+        remote_addr = request.META.get("REMOTE_ADDR")
+        num_proxies = api_settings.NUM_PROXIES
+        if num_proxies is not None:
+            if num_proxies == 0 or xff is None:
+                return remote_addr
+            addrs = xff.split(",")
+            return addrs[-min(num_proxies, len(addrs))].strip()
+        return "".join(xff.split()) if xff else remote_addr
+
     def allow_request(self, request, view):
         if self.rate is None:
             return True

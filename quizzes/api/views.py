@@ -76,6 +76,18 @@ class ContestApiView(CountedThrottlesMixin, APIView):
             exc = ApiError(exc.message, exc.code, exc.status)
         return super().handle_exception(exc)
 
+    def rendered(self, request, data):
+        """``Response(data)`` of a 200, rendered at once by the negotiated renderer: the same body
+        and headers (DRF's ``finalize_response`` still adds its own), without the template
+        response machinery. For the hottest answers (autosave, "my rank")."""
+        renderer = request.accepted_renderer
+        content = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+        if renderer.charset is None:
+            content_type = renderer.media_type
+        else:
+            content_type = f"{renderer.media_type}; charset={renderer.charset}"
+        return HttpResponse(content, content_type=content_type)
+
 
 class ContestListView(ContestApiView):
     permission_classes = [AllowAny]
@@ -208,8 +220,9 @@ class AnswerView(ContestApiView):
         chosen = owned_or_404(request, attempt_id, parse)
         choices, saved_at = attempt_write(attempt_service.save_answer, request.user, attempt_id, question_id, chosen)
         # What AnswerSerializer (the schema) gives, without building one per save.
-        return Response(
-            {"question_id": question_id, "choices": choices, "saved_at": SAVED_AT.to_representation(saved_at)}
+        return self.rendered(
+            request,
+            {"question_id": question_id, "choices": choices, "saved_at": SAVED_AT.to_representation(saved_at)},
         )
 
 
@@ -407,11 +420,12 @@ class MyRankView(ContestApiView):
         if mine is None:
             raise ApiError("You have no result in this ranking yet.", "not_ranked", status.HTTP_404_NOT_FOUND)
         # Plain numbers already, as MyRankSerializer (the schema) describes them.
-        return Response(
+        return self.rendered(
+            request,
             {
                 "rank": int(mine["rank"]),
                 "total": int(total),
                 "score": int(mine["score"]),
                 "duration_seconds": mine["duration_ms"] / 1000,
-            }
+            },
         )
