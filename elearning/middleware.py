@@ -2,11 +2,14 @@ import logging
 import sys
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
@@ -36,6 +39,24 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's ``MessageMiddleware``, with the message storage built the first time something
+    reads or adds a message, not on every request.
+
+    An API call or a page without messages never touches it; a storage nobody used has nothing
+    to store (its ``update`` does nothing), so the response is left as it is.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        storage = getattr(request, "_messages", None)
+        if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
+            return response
+        return super().process_response(request, response)
 
 
 # --- The database briefly unavailable (a restart, a failover) -------------------------------
