@@ -61,8 +61,9 @@ def remember_lesson_visit(page, request, serve_args, serve_kwargs):
         course = page.get_course(request)
         if course is None:
             return
-        # The enrolment and progress rows in one query; the progress panel of this page reuses them.
-        enrolment, rows = enrolment_with_progress(request.user, course)
+        # The enrolment and progress rows in one query, or none while this process keeps them for the
+        # learner's progress version; the progress panel of this page reuses them.
+        enrolment, rows = enrolment_with_progress(request.user, course, keep=True)
         seen = any(lesson_id == page.pk for lesson_id, _done, _results in rows)
         record_visit(request.user, page, course=course, enrolment=enrolment, seen=seen)
         request._courses_learners = {course.pk: (enrolment, rows)}

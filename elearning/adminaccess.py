@@ -26,8 +26,16 @@ TIMEOUT = 24 * 3600  # seconds; a changed permission makes the entry stale at on
 _REQUEST_ATTR = "_elearning_admin_access"
 
 
+_bumps = [0]  # bumps made by this process: an answer read before one of them is not used
+
+
 def bump():
+    _bumps[0] += 1
     cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def bumps():
+    return _bumps[0]
 
 
 def invalidate(**kwargs):
@@ -40,8 +48,12 @@ def invalidate(**kwargs):
 
 def _read(user):
     """The cached answer for ``user``, computing and storing it when missing or stale."""
+    from elearning.accounts.usercache import prefetched_admin_access
+
     key = f"{ENTRY_PREFIX}{user.pk}"
-    found = cache.get_many([GENERATION_KEY, key])
+    found = prefetched_admin_access(user)  # read with the session user's versions, in their round trip
+    if found is None:
+        found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)

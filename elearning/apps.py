@@ -9,8 +9,10 @@ class ElearningConfig(AppConfig):
 
     def ready(self):
         from elearning import adminaccess, pagecache
+        from elearning.accounts import usercache
         from elearning.api import authentication
 
         pagecache.connect()  # cache invalidation signals and the Wagtail serve hook
         adminaccess.connect()  # who may use the admin, remembered until a permission changes
         authentication.connect()  # API tokens remembered in the cache are revoked on change
+        usercache.connect()  # the session user's rows kept per process, versions bumped on change

@@ -30,6 +30,7 @@ The rules, in one place:
      "answered_at": "2026-…"}  # ISO 8601, last answer
 """
 
+import copy
 import weakref
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Certificate, CoursePage, Enrolment, LessonPage, LessonProgress
+from elearning.accounts.usercache import Memo, bump_progress, progress_version
 
 CHECK_BLOCK_TYPE = "check"
 
@@ -256,20 +258,50 @@ def _enrolment_statement(db):
     return statement
 
 
-def enrolment_with_progress(user, course):
-    """``(enrolment, rows)``: the learner's enrolment in ``course`` (its certificate attached, or
-    None when not enrolled) and their ``[(lesson_id, completed_at, check_results)]`` in it, in one
-    query (the enrolment LEFT JOINed with its certificate and its lesson progress rows), compiled
-    once per database connection: every lesson view of a learner makes it."""
-    if not user.is_authenticated or course is None:
-        return None, []
-    db = router.db_for_read(Enrolment)
+_kept_progress = Memo()  # {user_id: {course_id: (progress version, fetched rows)}}, lesson reads only
+
+
+def forget_progress(user_id):
+    """Drop what this process keeps of the learner's progress (their rows changed)."""
+    _kept_progress.pop(user_id)
+
+
+def _fetch_enrolment_rows(db, user, course):
     sql, marked, compiler = _enrolment_statement(db)
     ids = {_USER_MARK: user.pk, _COURSE_MARK: course.pk}
     params = [ids.get(param, param) if type(param) is int else param for param in marked]
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
-        found = list(compiler.results_iter([cursor.fetchall()], tuple_expected=True))
+        return list(compiler.results_iter([cursor.fetchall()], tuple_expected=True))
+
+
+def enrolment_with_progress(user, course, keep=False):
+    """``(enrolment, rows)``: the learner's enrolment in ``course`` (its certificate attached, or
+    None when not enrolled) and their ``[(lesson_id, completed_at, check_results)]`` in it, in one
+    query (the enrolment LEFT JOINed with its certificate and its lesson progress rows), compiled
+    once per database connection: every lesson view of a learner makes it.
+
+    With ``keep`` (a lesson page's GET), the fetched rows are kept in this process for the learner's
+    progress version (``elearning.accounts.usercache``, read with the session user): no query until
+    their enrolment, progress or certificate changes. Each call builds its own instances and copies
+    of the answers."""
+    if not user.is_authenticated or course is None:
+        return None, []
+    db = router.db_for_read(Enrolment)
+    version = progress_version(user) if keep else None
+    if version is None:
+        found = _fetch_enrolment_rows(db, user, course)
+    else:
+        kept = _kept_progress.get(user.pk)
+        entry = kept.get(course.pk) if kept is not None else None
+        if entry is not None and entry[0] == version:
+            found = copy.deepcopy(entry[1])
+        else:
+            # Read after the version (with the session user): a change made meanwhile replaced it.
+            found = _fetch_enrolment_rows(db, user, course)
+            kept = dict(kept or {})
+            kept[course.pk] = (version, copy.deepcopy(found))
+            _kept_progress.put(user.pk, kept)
     if not found:
         return None, []
     first = found[0]
@@ -402,6 +434,7 @@ def record_visit(user, lesson, course=None, enrolment=..., seen=None):
         LessonProgress.objects.bulk_create(
             [LessonProgress(user=user, lesson=lesson, enrolment=enrolment, last_seen_at=now)], ignore_conflicts=True
         )
+        bump_progress(user.pk)  # a new row (bulk_create sends no signal); "last seen" alone is not kept
     return enrolment
 
 
@@ -490,4 +523,5 @@ def retake_checks(user, course):
         LessonProgress.objects.filter(enrolment=enrolment, lesson_id__in=with_checks).update(
             check_results={}, completed_at=None
         )
+        bump_progress(user.pk)  # update() sends no signal
     return len(with_checks)

@@ -10,6 +10,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from elearning import throttling
+from elearning.accounts import usercache
 
 CHANGE_REQUIRED_SESSION_KEY = "accounts:must_change_password"
 
@@ -31,13 +32,19 @@ class ThrottledModelBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        """The session's user with their profile (every page's header shows their name): one query."""
+        """The session's user with their profile (every page's header shows their name): one query,
+        or none while this process keeps the rows of the user's current version (``usercache``)."""
         user_model = get_user_model()
-        try:
-            user = user_model._default_manager.select_related("profile").get(pk=user_id)
-        except user_model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = usercache.session_user(user_model, user_id, _read_user)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def _read_user(user_id):
+    user_model = get_user_model()
+    try:
+        return user_model._default_manager.select_related("profile").get(pk=user_id)
+    except user_model.DoesNotExist:
+        return None
 
 
 def flag_password_change(request, user):

@@ -17,6 +17,7 @@ from elearning import throttling
 from elearning.api.throttles import LoginIPThrottle, RegisterIPThrottle
 from elearning.models import Profile
 
+from . import usercache
 from .backends import CHANGE_REQUIRED_SESSION_KEY, flag_password_change
 from .forms import LoginForm, PasswordResetForm, RegistrationForm
 
@@ -108,6 +109,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         super().form_valid(form)  # saves and keeps this session logged in
         Profile.objects.filter(user=form.user, must_change_password=True).update(must_change_password=False)
+        usercache.bump_user(form.user.pk)  # update() sends no signal
         self.request.session.pop(CHANGE_REQUIRED_SESSION_KEY, None)
         messages.success(self.request, _("Your password was changed."))
         return redirect(safe_next(self.request, default=str(self.success_url)))
@@ -144,6 +146,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         Profile.objects.filter(user=form.user, must_change_password=True).update(must_change_password=False)
+        usercache.bump_user(form.user.pk)  # update() sends no signal
         return response
 
 

@@ -147,6 +147,10 @@ else:
         },
     }
 LEADERBOARD_REDIS_PREFIX = "lb:"
+# The session user's rows (and a lesson reader's progress) kept per app process, checked against
+# versions in the default cache on every request (elearning.accounts.usercache): only when that
+# cache is shared by every process, so a change made in one is seen by all.
+SESSION_USER_MEMO = bool(REDIS_URL)
 # Sessions are read from the cache and written through to the database, so a
 # Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

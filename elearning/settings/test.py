@@ -33,3 +33,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"cchc-test-{os.getpid()}.sqlite3")
     }
+
+# One test process: its local-memory cache is shared by every thread, so the session user's rows are
+# kept as in production with Redis (elearning.accounts.usercache), on both databases.
+SESSION_USER_MEMO = True
