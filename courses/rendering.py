@@ -62,7 +62,9 @@ def _body_cache_key(request, page):
     generation = pagecache.current_generation(request)
     if generation is None:
         return None
-    return f"lesson-body:{page.pk}:{page.live_revision_id}:{get_language()}:{request.get_host()}:{generation}"
+    # "lesson-body2": the checks are kept per state since; a process of the release before reads
+    # only its own "lesson-body" entries (a rolling deploy mixes the two).
+    return f"lesson-body2:{page.pk}:{page.live_revision_id}:{get_language()}:{request.get_host()}:{generation}"
 
 
 def _render_child(context, child, extra=None):
@@ -73,13 +75,52 @@ def _render_child(context, child, extra=None):
     return conditional_escape(child.render_as_block(context=block_context))
 
 
+# A check shows the reader's own state: not answered, last answer right, last answer wrong. Its
+# template reads nothing of the reader's result but whether there is one and ``result.correct``.
+CHECK_STATES = (None, True, False)
+
+
+def _check_state(context, child):
+    result = (context.get("check_results") or {}).get(str(child.id)) if child.id else None
+    return None if not result else bool(result.get("correct"))
+
+
+def _check_variants(context, index, child):
+    """``(index, {state: HTML})``: the check rendered once for each state, with the CSRF placeholder
+    of ``elearning.pagecache`` where the reader's token goes."""
+    from elearning.pagecache import csrf_placeholder_value
+
+    variants = {}
+    for state in CHECK_STATES:
+        results = {} if state is None or not child.id else {str(child.id): {"correct": state}}
+        extra = {"check_results": results, "csrf_token": csrf_placeholder_value()}
+        variants[state] = str(_render_child(context, child, extra))
+    return (index, variants)
+
+
 def _render_segments(context, body):
-    """Every block but the knowledge checks rendered to HTML; a check is kept as its index."""
+    """Every block rendered to HTML; a knowledge check as its index and its HTML for each state."""
     extra = prefetch_body(body)
     segments = []
     for index, child in enumerate(body):
-        segments.append(index if child.block_type == CHECK_BLOCK_TYPE else str(_render_child(context, child, extra)))
+        if child.block_type == CHECK_BLOCK_TYPE:
+            segments.append(_check_variants(context, index, child))
+        else:
+            segments.append(str(_render_child(context, child, extra)))
     return segments
+
+
+def _render_check(context, body, segment):
+    """The reader's check: the kept HTML of their state with their own CSRF token, or (without a
+    token to put in, or from an older kept entry) rendered for them."""
+    from elearning.pagecache import csrf_placeholder_value
+
+    index, variants = segment if isinstance(segment, tuple) else (segment, None)
+    child = body[index]  # indexing decodes only the blocks of that type: checks hold no references
+    token = context.get("csrf_token")
+    if variants is None or token is None or str(token) == "NOTPROVIDED":
+        return str(_render_child(context, child))
+    return variants[_check_state(context, child)].replace(csrf_placeholder_value(), str(token))
 
 
 def _shareable(segments):
@@ -93,8 +134,10 @@ def render_body(context, page):
     in the default cache and in the process's memo per page, live revision, language, host and
     content generation (``elearning.pagecache``: any page, snippet, image or document change
     makes a new key), so a reader's page does not load the body's images, documents, procedures
-    and legal documents again. The checks, which show the learner's own result and carry a CSRF token, are rendered
-    for each request. Only the check blocks may hold a form.
+    and legal documents again. The knowledge checks show the learner's own result and carry a CSRF
+    token: each is kept rendered for its three states (not answered, right, wrong) with a placeholder
+    for the token, and each reader gets the HTML of their own state with their own token. Only the
+    check blocks may hold a form.
     """
     from django.core.cache import cache
     from django.utils.safestring import mark_safe
@@ -119,9 +162,5 @@ def render_body(context, page):
         segments = pagecache.memo(request, key, shared_segments, keep=_shareable)
     parts = []
     for segment in segments:
-        if isinstance(segment, str):
-            parts.append(segment)
-        else:
-            # Indexing decodes only the blocks of that type: checks hold no references, so no query.
-            parts.append(str(_render_child(context, page.body[segment])))
+        parts.append(segment if isinstance(segment, str) else _render_check(context, page.body, segment))
     return mark_safe("".join(parts))  # noqa: S308 - blocks rendered by their own (escaping) templates

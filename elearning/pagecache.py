@@ -381,6 +381,11 @@ def _placeholder():
     return hmac.new(settings.SECRET_KEY.encode(), b"elearning.pagecache.csrf", hashlib.sha256).hexdigest()
 
 
+def csrf_placeholder_value():
+    """What a kept copy holds where a reader's CSRF token goes (also used by ``courses.rendering``)."""
+    return _placeholder()
+
+
 def csrf_placeholder(request):
     """Context processor (after Django's built-in csrf one): while a page that may be cached renders,
     ``{% csrf_token %}`` writes the placeholder that :class:`PageCacheMiddleware` replaces."""

@@ -211,3 +211,46 @@ def test_the_header_names_the_reader_from_their_profile_or_their_username_withou
     response = client.get(lesson.url)
     assert response.status_code == 200
     assert '<li class="nav-user">quantri-tinh</li>' in response.content.decode()
+
+
+def test_a_kept_check_is_what_the_reader_would_get_rendered_for_each_state(rf):
+    from django.template import Context
+
+    from courses.rendering import _check_variants, _render_check, _render_child
+
+    course = make_course(lessons=1, checks=1)
+    lesson = LessonPage.objects.get(pk=lessons_of(course)[0].pk)
+    index, child = next((i, c) for i, c in enumerate(lesson.body) if c.block_type == "check")
+    request = rf.get(lesson.url)
+    request.user = AnonymousUser()
+    states = [
+        {},
+        {child.id: {"choices": [1], "correct": True, "passed": True, "first_correct": True, "attempts": 1}},
+        {child.id: {"choices": [0], "correct": False, "passed": False, "first_correct": False, "attempts": 2}},
+    ]
+    rendered = set()
+    for results in states:
+        context = Context({"page": lesson, "request": request, "check_results": results, "csrf_token": "k" * 64})
+        kept = _check_variants(Context({"page": lesson, "request": request}), index, child)
+        html = _render_check(context, lesson.body, kept)
+        assert html == str(_render_child(context, child))
+        assert 'name="csrfmiddlewaretoken" value="' + "k" * 64 + '"' in html
+        rendered.add(html)
+    assert len(rendered) == 3
+
+
+def test_each_reader_of_a_kept_check_posts_with_their_own_csrf_secret(client):
+    course = make_course(lessons=1, checks=1)
+    lesson = lessons_of(course)[0]
+    a, b = enrolled_learners(course, "Cao Văn Định", "Đinh Thị Gấm")
+    secrets = set()
+    for user in (a, b, a):
+        client.cookies.clear()
+        client.force_login(user)
+        html = client.get(lesson.url).content.decode()
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', html)
+        assert tokens and "knowledge-check-form" in html
+        secret = client.cookies["csrftoken"].value
+        assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+        secrets.add(secret)
+    assert len(secrets) == 3
