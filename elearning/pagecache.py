@@ -24,10 +24,14 @@ lifetime ago; a hit makes no database query and skips sessions, authentication a
 - Lifetime: ``PAGE_CACHE_TIMEOUT`` (60 s); ``PAGE_CACHE_LIVE_TIMEOUT`` (5 s) for the contest pages
   (live top ten, leaderboard); pages showing whether a round is open expire when the next round
   opens or closes (:func:`expires_at`).
-- Invalidation: a generation token in the cache, stored in every entry (so a hit is one
-  ``get_many`` of the entry and the token); an entry of another generation is a miss. Any save or delete of a page, a page view restriction, a site, a setting,
+- Invalidation: a generation token in the cache, stored in every entry; an entry of another
+  generation is a miss. Any save or delete of a page, a page view restriction, a site, a setting,
   a registered snippet or a model of ``PAGE_CACHE_CONTENT_MODELS``, and Wagtail's publish,
   unpublish and move signals replace the token (now and again on commit).
+- Each process reads the token at most once per ``PAGE_CACHE_GENERATION_SECONDS`` (1 s) and keeps
+  the pages it served lately (:class:`KeptPages`, each for its generation and until its expiry),
+  so most hits make no round trip to the cache at all. The process that makes a change sees it at
+  once; the others within that second (as the public boards' one-second response memory).
 - ``X-Cache: hit`` / ``miss`` tells which it was.
 
 **Memos** (:func:`memo`): the Wagtail site of a host with its root page, its settings, the header's navigation pages
@@ -41,7 +45,9 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -60,7 +66,8 @@ from elearning.middleware import requested_language
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-ENTRY_PREFIX = "pagecache:page:"
+# "page2": entries carry their expiry since (a process of the release before reads only "page:").
+ENTRY_PREFIX = "pagecache:page2:"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
 _STATE_ATTR = "_pagecache"
@@ -74,17 +81,30 @@ def _setting(name, default):
 # --- The generation: one token for everything the public pages show ---------------------------------
 
 
+# This process's view of the token: (token, when it was read). Read again from the cache when older
+# than PAGE_CACHE_GENERATION_SECONDS, so a page or memo hit within that window needs no round trip;
+# this process's own bumps replace it at once.
+_known_generation = (None, 0.0)
+
+
 def _read_generation():
     """The current token, created when missing; ``None`` when the cache cannot be reached."""
+    global _known_generation
+    token, read_at = _known_generation
+    now = time.monotonic()
+    if token is not None and now - read_at < _setting("PAGE_CACHE_GENERATION_SECONDS", 1.0):
+        return token
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    _known_generation = (generation, now)
     return generation
 
 
 def current_generation(request=None):
-    """The generation token, read once per request."""
+    """The generation token, read once per request (and at most once per
+    ``PAGE_CACHE_GENERATION_SECONDS`` per process)."""
     if request is None:
         return _read_generation()
     if not hasattr(request, _GENERATION_ATTR):
@@ -94,7 +114,19 @@ def current_generation(request=None):
 
 def bump():
     """Forget every cached page and memo (a new random token, so a reset cache cannot revive old entries)."""
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    global _known_generation
+    token = secrets.token_hex(8)
+    cache.set(GENERATION_KEY, token, timeout=None)
+    _known_generation = (token, time.monotonic())
+
+
+def forget_local():
+    """Drop what this process keeps (the token it read, its memos and kept pages): for tests that
+    empty the cache between them, as a restart of every process would."""
+    global _known_generation, _memo_state
+    _known_generation = (None, 0.0)
+    _memo_state = (None, 0.0, {})
+    _kept_pages.clear()
 
 
 def invalidate():
@@ -442,6 +474,51 @@ def _entry_key(request, language):
     return ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
+class KeptPages:
+    """The pages this process served from the cache lately, so that a hit within the generation's
+    window (``PAGE_CACHE_GENERATION_SECONDS``) needs no round trip at all: at most
+    ``PAGE_CACHE_KEPT_PAGES`` entries (least recently used dropped first), each used only for its
+    own generation and until its own expiry."""
+
+    MAX_BYTES = 256 * 1024  # a larger page is not kept here (the shared cache still has it)
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, generation):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] != generation or entry[3] <= time.time():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        if len(entry[1]) > self.MAX_BYTES:
+            return
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > _setting("PAGE_CACHE_KEPT_PAGES", 64):
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+_kept_pages = KeptPages()
+
+
+def _valid(entry, generation):
+    """A stored entry of this generation that has not expired (anything else is a miss)."""
+    return isinstance(entry, tuple) and len(entry) == 4 and entry[0] == generation and entry[3] > time.time()
+
+
 class PageCacheMiddleware:
     """See the module docstring. Placed before the session, CSRF and authentication middleware."""
 
@@ -470,14 +547,17 @@ class PageCacheMiddleware:
         except Exception:  # noqa: BLE001 - DisallowedHost and the like: Django answers them
             return self.get_response(request)
 
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = current_generation(request)
-        setattr(request, _GENERATION_ATTR, generation)
-        entry = found.get(key)
-        if generation is not None and entry is not None and entry[0] == generation:
-            return self._hit(request, entry)
+        generation = current_generation(request)
+        if generation is not None:
+            entry = _kept_pages.get(key, generation)
+            if entry is None:
+                entry = cache.get(key)
+                if _valid(entry, generation):
+                    _kept_pages.put(key, entry)
+                else:
+                    entry = None
+            if entry is not None:
+                return self._hit(request, entry)
 
         setattr(request, _STATE_ATTR, _State(generation))
         memo_site(request)
@@ -485,7 +565,9 @@ class PageCacheMiddleware:
         stored = False
         timeout = self._storable_for(request, response)
         if timeout:
-            cache.set(key, (generation, response.content, list(response.items())), timeout)
+            entry = (generation, response.content, list(response.items()), time.time() + timeout)
+            cache.set(key, entry, timeout)
+            _kept_pages.put(key, entry)
             stored = True
         self._stamp_csrf(request, response)
         response["X-Cache"] = "miss"
@@ -494,7 +576,7 @@ class PageCacheMiddleware:
         return response
 
     def _hit(self, request, entry):
-        _generation, content, headers = entry
+        _generation, content, headers, _expires = entry
         response = HttpResponse(content, status=200)
         for name, value in headers:
             response[name] = value

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 
+from elearning import pagecache
 from elearning.throttling import ThrottleDatabaseCache
 from quizzes.services import lookup
 
@@ -18,4 +19,5 @@ def _clear_caches():
             caches[alias].clear()
     ThrottleDatabaseCache.hits_since_cull = 0
     lookup.forget()  # also the answer key (question ids come back after a rollback)
+    pagecache.forget_local()  # the token this process read and the pages it keeps, as after a restart
     yield

@@ -160,6 +160,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PAGE_CACHE_ENABLED = True
 PAGE_CACHE_TIMEOUT = 60  # seconds, content pages (invalidated on publish anyway)
 PAGE_CACHE_LIVE_TIMEOUT = 5  # seconds, the contest pages: live top ten and leaderboards
+# Seconds a process trusts the generation token it read (a change made by another process is seen
+# within this; 0 reads it on every request), and how many served pages it keeps in memory.
+PAGE_CACHE_GENERATION_SECONDS = 1
+PAGE_CACHE_KEPT_PAGES = 64
 # Never looked up nor stored: personal, admin, API, file and form pages.
 PAGE_CACHE_EXCLUDED_PATHS = [
     "/admin/",

@@ -335,7 +335,7 @@ def test_pages_saying_which_round_is_open_expire_when_a_round_opens_or_closes(cl
     contest = site["contest"]
     Round.objects.filter(contest=contest, number=1).update(closes_at=timezone.now() + timedelta(seconds=20))
     Round.objects.filter(contest=contest, number=2).update(opens_at=timezone.now() + timedelta(seconds=20))
-    cache.clear()  # the rounds were changed behind the signals' back
+    pagecache.invalidate()  # the rounds were changed behind the signals' back
 
     client.get("/")
     client.get(contest.get_parent().url)
@@ -349,3 +349,86 @@ def test_next_round_change_is_the_earliest_future_opening_or_closing(site):
     assert next_round_change(now) == rounds[0].closes_at  # round 1 is open, round 2 opens as it closes
     assert next_round_change(rounds[1].closes_at) is None
     assert next_round_change(rounds[0].opens_at - timedelta(seconds=1)) == rounds[0].opens_at
+
+
+# --- What each process keeps: the generation for a second, the pages it served -----------------------
+
+
+class CountingCache:
+    """The default cache, counting the calls that reach it (each is a round trip on Redis)."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.calls = 0
+
+    def __getattr__(self, name):
+        attribute = getattr(self.cache, name)
+        if not callable(attribute):
+            return attribute
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return attribute(*args, **kwargs)
+
+        return counted
+
+
+@pytest.fixture
+def counting_cache(monkeypatch):
+    counting = CountingCache(cache)
+    monkeypatch.setattr(pagecache, "cache", counting)
+    return counting
+
+
+def test_a_hit_within_the_generation_window_makes_no_round_trip_to_the_cache(client, site, counting_cache):
+    client.get("/")  # stored (and kept by this process)
+    counting_cache.calls = 0
+    hit = Client().get("/")
+    assert hit["X-Cache"] == "hit"
+    assert counting_cache.calls == 0
+
+
+def test_another_process_change_is_seen_once_the_window_has_passed(client, site, monkeypatch, settings):
+    settings.PAGE_CACHE_GENERATION_SECONDS = 1
+    clock = [pagecache.time.monotonic()]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock[0])
+    assert client.get("/")["X-Cache"] == "miss"
+    assert Client().get("/")["X-Cache"] == "hit"
+    cache.set(pagecache.GENERATION_KEY, "made-by-another-process", timeout=None)  # its publish
+    clock[0] += 0.5
+    assert Client().get("/")["X-Cache"] == "hit"  # within the second: the token this process read
+    clock[0] += 0.6
+    assert Client().get("/")["X-Cache"] == "miss"  # read again: everything kept before is stale
+
+
+def test_with_no_window_every_request_reads_the_generation(client, site, settings):
+    settings.PAGE_CACHE_GENERATION_SECONDS = 0
+    client.get("/")
+    cache.set(pagecache.GENERATION_KEY, "made-by-another-process", timeout=None)
+    assert Client().get("/")["X-Cache"] == "miss"
+
+
+def test_a_kept_page_is_not_served_after_its_own_expiry(client, site, monkeypatch):
+    contest_url = site["contest"].url  # kept PAGE_CACHE_LIVE_TIMEOUT (5 s)
+    client.get(contest_url)
+    assert Client().get(contest_url)["X-Cache"] == "hit"
+    later = pagecache.time.time() + 6
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    assert Client().get(contest_url)["X-Cache"] == "miss"
+
+
+def test_an_entry_of_the_release_before_is_never_read(client, site):
+    """A rolling deploy: entries of the previous format live under the previous prefix."""
+    assert pagecache.ENTRY_PREFIX != "pagecache:page:"
+    generation = pagecache.current_generation()
+    key = pagecache._entry_key(RequestFactory().get("/"), "vi")
+    cache.set(key, (generation, b"old", []), timeout=60)  # a three-part entry under today's key
+    response = client.get("/")
+    assert response["X-Cache"] == "miss" and response.content != b"old"
+
+
+def test_a_process_keeps_a_bounded_number_of_pages(client, site, settings):
+    settings.PAGE_CACHE_KEPT_PAGES = 3
+    for url in public_urls(site):
+        client.get(url)
+    assert len(pagecache._kept_pages._entries) == 3
