@@ -65,8 +65,7 @@ def test_a_learner_given_admin_access_sees_the_user_bar_on_the_next_page_and_los
 def test_a_publish_shows_the_new_body_at_once_to_a_logged_in_learner(client):
     course = make_course(lessons=1, checks=1)
     lesson = lessons_of(course)[0]
-    learner = OfficialFactory().user
-    enrol(learner, course)
+    (learner,) = enrolled_learners(course, "Ngô Văn Tâm")
     client.force_login(learner)
     assert "Nội dung đoạn 1" in client.get(lesson.url).content.decode()  # kept from here on
 

@@ -8,9 +8,10 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courses.services.progress import enrol, retake_checks
+from courses.services.progress import retake_checks
 from elearning.accounts import usercache
 from elearning.roles import TRAINER
+from tests.courses.test_lesson_cache import enrolled_learners
 from tests.courses.test_progress import answer_all, lessons_of
 from tests.factories.courses import make_course
 from tests.factories.elearning import OfficialFactory, UserFactory
@@ -32,11 +33,19 @@ def _warm(client, url):
         assert client.get(url).status_code == 200
 
 
+def _warm_reader(client, **profile):
+    """A lesson, and an official logged in on ``client`` whose rows the process now keeps."""
+    lesson = lessons_of(make_course(lessons=1))[0]
+    user = OfficialFactory(**profile).user
+    client.force_login(user)
+    _warm(client, lesson.url)
+    return lesson, user
+
+
 def test_a_warm_lesson_view_reads_neither_the_user_nor_the_progress(client):
     course = make_course(lessons=2, checks=1)
     lesson = lessons_of(course)[0]
-    learner = OfficialFactory(full_name="Phạm Văn Khoa").user
-    enrol(learner, course)
+    (learner,) = enrolled_learners(course, "Phạm Văn Khoa")
     client.force_login(learner)
     _warm(client, lesson.url)
     with CaptureQueriesContext(connection) as queries:
@@ -48,8 +57,7 @@ def test_a_warm_lesson_view_reads_neither_the_user_nor_the_progress(client):
 def test_without_the_memo_the_user_and_the_progress_are_read_on_every_view(client):
     course = make_course(lessons=2, checks=1)
     lesson = lessons_of(course)[0]
-    learner = OfficialFactory().user
-    enrol(learner, course)
+    (learner,) = enrolled_learners(course, "Đỗ Văn Nam")
     client.force_login(learner)
     with override_settings(SESSION_USER_MEMO=False):
         _warm(client, lesson.url)
@@ -74,30 +82,22 @@ def test_a_password_change_logs_the_other_sessions_out_at_once(client):
 
 
 def test_a_password_set_in_code_logs_every_session_out(client):
-    lesson = lessons_of(make_course(lessons=1))[0]
-    user = OfficialFactory().user
-    client.force_login(user)
-    _warm(client, lesson.url)
+    lesson, user = _warm_reader(client)
     user.set_password("Mat-khau-khac-2026")
     user.save()
     assert NAV_USER not in client.get(lesson.url).content.decode()
 
 
 def test_a_deactivated_user_is_refused_at_once(client):
-    lesson = lessons_of(make_course(lessons=1))[0]
-    user = OfficialFactory().user
-    client.force_login(user)
-    _warm(client, lesson.url)
+    lesson, user = _warm_reader(client)
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert NAV_USER not in client.get(lesson.url).content.decode()
 
 
 def test_a_user_deactivated_by_the_admins_bulk_action_is_refused_at_once(client):
-    lesson = lessons_of(make_course(lessons=1))[0]
-    user = OfficialFactory().user
-    reader = _logged_in_client(user)
-    _warm(reader, lesson.url)
+    reader = Client()
+    lesson, user = _warm_reader(reader)
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     url = reverse("wagtail_bulk_action", args=("auth", "user", "set_active_state")) + f"?id={user.pk}"
     response = client.post(url, {"mark_as_active": "False"})
@@ -108,19 +108,14 @@ def test_a_user_deactivated_by_the_admins_bulk_action_is_refused_at_once(client)
 
 
 def test_a_deleted_user_is_refused_at_once(client):
-    lesson = lessons_of(make_course(lessons=1))[0]
-    user = OfficialFactory().user
-    client.force_login(user)
-    _warm(client, lesson.url)
+    lesson, user = _warm_reader(client)
     user.delete()
     assert NAV_USER not in client.get(lesson.url).content.decode()
 
 
 def test_a_renamed_profile_shows_in_the_header_at_once(client):
-    lesson = lessons_of(make_course(lessons=1))[0]
-    official = OfficialFactory(full_name="Hoàng Văn Cũ")
-    client.force_login(official.user)
-    _warm(client, lesson.url)
+    lesson, user = _warm_reader(client, full_name="Hoàng Văn Cũ")
+    official = user.profile
     official.full_name = "Hoàng Văn Mới"
     official.save()
     html = client.get(lesson.url).content.decode()
@@ -155,10 +150,7 @@ def test_a_group_change_replaces_the_users_version_from_either_side():
 def test_answers_show_at_once_under_a_kept_progress_and_never_to_another_learner(client):
     course = make_course(lessons=2, checks=1)
     first = lessons_of(course)[0]
-    a = OfficialFactory(full_name="Trịnh Văn Ánh").user
-    b = OfficialFactory(full_name="Mai Thị Bảo").user
-    for user in (a, b):
-        enrol(user, course)
+    a, b = enrolled_learners(course, "Trịnh Văn Ánh", "Mai Thị Bảo")
     reader_b = _logged_in_client(b)
     _warm(reader_b, first.url)
     client.force_login(a)
@@ -178,8 +170,7 @@ def test_retaken_checks_show_cleared_at_once(client):
     course.pass_mark = 100
     course.save_revision().publish()
     lesson = lessons_of(course)[0]
-    learner = OfficialFactory().user
-    enrol(learner, course)
+    (learner,) = enrolled_learners(course, "Vũ Thị Lan")
     answer_all(learner, lesson, first_try_right=False)
     client.force_login(learner)
     _warm(client, lesson.url)
