@@ -7,15 +7,16 @@ so unit boards never group the whole table; score buckets count standings per
 
 Row locks are taken in a fixed order: the round standing, the contest standing (one
 upsert that returns its new totals and version), then the unit rows (round and contest-wide)
-and the buckets: on PostgreSQL both in one statement (the unit rows' UPDATE first), on
-SQLite, which has no writes in a WITH clause, one statement each.
+and the buckets, each upserted (so a missing row costs no extra statement): on PostgreSQL all
+in one statement (the unit rows' upserts first), on SQLite, which has no writes in a WITH
+clause, one statement per table.
 """
 
 import functools
+import sqlite3
 from collections import Counter
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection
 
 from quizzes.leaderboards.rows import NAME_UNKNOWN
 from quizzes.models import ContestStanding, ScoreBucket, Standing, UnitStanding
@@ -147,88 +148,79 @@ def _insert_if_new(row):
         return cursor.fetchone() is not None
 
 
-def _increment_sql(model, contest_id, keys, deltas):
-    """One ``UPDATE … RETURNING`` adding ``deltas`` ({key values: {column: delta}}) to the
-    rows of ``contest_id`` identified by ``keys`` (column names; a None value is IS NULL):
-    (sql, params); it returns the keys of the rows found, the caller creates the others."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    conditions, where_params = [], []
-    for key in deltas:
-        parts = []
-        for column, value in zip(keys, key, strict=True):
-            if value is None:
-                parts.append(f"{column} IS NULL")
-            else:
-                parts.append(f"{column} = %s")
-                where_params.append(value)
-        conditions.append(f"({' AND '.join(parts)})")
-    assignments, set_params = [], []
-    for column in next(iter(deltas.values())):
-        cases = []
-        for condition, (key, changes) in zip(conditions, deltas.items(), strict=True):
-            cases.append(f"WHEN {condition} THEN %s")
-            set_params += [*_key_params(key), changes[column]]
-        assignments.append(f"{column} = {column} + CASE {' '.join(cases)} ELSE 0 END")
-    sql = (
-        f"UPDATE {table} SET {', '.join(assignments)} "  # noqa: S608 — table and column names are ours
-        f"WHERE contest_id = %s AND ({' OR '.join(conditions)}) RETURNING {', '.join(keys)}"
-    )
-    return sql, [*set_params, contest_id, *where_params]
+# The aggregates' upserts: per table, the round rows and the contest-wide rows (round null)
+# each have their own partial unique index, so each kind is its own ON CONFLICT target.
+UPSERTS = {
+    UnitStanding: {
+        "keys": ("round_id", "unit_id"),
+        "values": ("participants", "score_sum"),
+        "targets": ("(round_id, unit_id) WHERE round_id IS NOT NULL", "(contest_id, unit_id) WHERE round_id IS NULL"),
+    },
+    ScoreBucket: {
+        "keys": ("round_id", "score", "second"),
+        "values": ("count",),
+        "targets": (
+            "(round_id, score, second) WHERE round_id IS NOT NULL",
+            "(contest_id, score, second) WHERE round_id IS NULL",
+        ),
+    },
+}
+SQLITE_ONE_UPSERT_PER_TABLE = sqlite3.sqlite_version_info >= (3, 35)  # several ON CONFLICT clauses
 
 
-def _key_params(key):
-    return [value for value in key if value is not None]
-
-
-UNIT_KEYS = ("round_id", "unit_id")
-BUCKET_KEYS = ("round_id", "score", "second")
+def _upsert(model, contest_id, deltas, targets):
+    """``INSERT … ON CONFLICT (target) DO UPDATE`` adding ``deltas`` ({key values: {column:
+    delta}}, keys in ``UPSERTS[model]["keys"]``) to the rows of ``contest_id``, creating the
+    missing ones: (sql, params). Rows are written in key order, so parallel gradings lock the
+    rows they share in the same order."""
+    spec = UPSERTS[model]
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = ("contest_id", *spec["keys"], *spec["values"])
+    rows, params = [], []
+    for key in sorted(deltas, key=lambda key: tuple(-1 if value is None else value for value in key)):
+        rows.append(f"({', '.join(['%s'] * len(columns))})")
+        params += [contest_id, *key, *(deltas[key][column] for column in spec["values"])]
+    update = ", ".join(f"{qn(column)} = {table}.{qn(column)} + excluded.{qn(column)}" for column in spec["values"])
+    clauses = " ".join(f"ON CONFLICT {target} DO UPDATE SET {update}" for target in targets)
+    sql = f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES {', '.join(rows)} {clauses}"  # noqa: S608 — names are ours
+    return sql, params
 
 
 def _add_to_units_and_buckets(contest_id, units, buckets):
     """``units``: {(round id, or None for the contest-wide row, unit id): (participants, score)};
-    ``buckets``: {(round id, or None for contest-wide, score, second): +n or -n}. The rows that
-    are there are updated in one statement on PostgreSQL (the unit rows first, then the
-    buckets), in one per table on SQLite; the missing ones are created."""
+    ``buckets``: {(round id, or None for contest-wide, score, second): +n or -n}. Added to the
+    rows that are there and creating the missing ones, in the same number of statements
+    whether or not they exist: one on PostgreSQL (the upserts as writes in a WITH clause: the
+    unit rows first, round then contest-wide, then the buckets), one per table on SQLite."""
     unit_deltas = {
         key: {"participants": participants, "score_sum": score}
         for key, (participants, score) in units.items()
         if participants or score
     }
     bucket_deltas = {key: {"count": delta} for key, delta in buckets.items() if delta}
-    parts = []
-    if unit_deltas:
-        parts.append(("u", _increment_sql(UnitStanding, contest_id, UNIT_KEYS, unit_deltas)))
-    if bucket_deltas:
-        parts.append(("b", _increment_sql(ScoreBucket, contest_id, BUCKET_KEYS, bucket_deltas)))
-    found = {"u": set(), "b": set()}
-    with connection.cursor() as cursor:
-        if len(parts) == 2 and connection.vendor == "postgresql":
-            (_, (unit_sql, unit_params)), (_, (bucket_sql, bucket_params)) = parts
-            # The unit rows' CTE is read first by the UNION ALL, so it runs (and locks) first.
-            cursor.execute(
-                f"WITH u AS ({unit_sql}), b AS ({bucket_sql}) "  # noqa: S608 — built above from our names
-                "SELECT 'u', round_id, unit_id, NULL FROM u UNION ALL SELECT 'b', round_id, score, second FROM b",
-                [*unit_params, *bucket_params],
-            )
-            for kind, *key in cursor.fetchall():
-                found[kind].add(tuple(key) if kind == "b" else tuple(key[:2]))
+    statements = []  # one per table and kind of row (round, contest-wide), in lock order
+    for model, deltas in ((UnitStanding, unit_deltas), (ScoreBucket, bucket_deltas)):
+        kinds = [
+            ({k: v for k, v in deltas.items() if k[0] is not None}, UPSERTS[model]["targets"][0]),
+            ({k: v for k, v in deltas.items() if k[0] is None}, UPSERTS[model]["targets"][1]),
+        ]
+        kinds = [(part, target) for part, target in kinds if part]
+        if connection.vendor == "sqlite" and SQLITE_ONE_UPSERT_PER_TABLE and kinds:
+            statements.append(_upsert(model, contest_id, deltas, [target for _part, target in kinds]))
         else:
-            for kind, (sql, params) in parts:
+            statements += [_upsert(model, contest_id, part, [target]) for part, target in kinds]
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            # The main query reads the WITH clauses in this order, so they run (and lock) in it.
+            ctes = ", ".join(f"w{n} AS ({sql} RETURNING 1)" for n, (sql, _params) in enumerate(statements))
+            reads = " UNION ALL ".join(f"SELECT 1 FROM w{n}" for n in range(len(statements)))  # noqa: S608
+            cursor.execute(
+                f"WITH {ctes} SELECT count(*) FROM ({reads}) AS written",  # noqa: S608 — built above
+                [p for _sql, params in statements for p in params],
+            )
+        else:
+            for sql, params in statements:
                 cursor.execute(sql, params)
-                found[kind] = {tuple(row) for row in cursor.fetchall()}
-    for (round_id, unit_id), change in unit_deltas.items():
-        if (round_id, unit_id) not in found["u"]:
-            lookup = {"contest_id": contest_id, "round_id": round_id, "unit_id": unit_id}
-            _create_or_add(UnitStanding, lookup, change)
-    for (round_id, score, second), change in bucket_deltas.items():
-        if (round_id, score, second) not in found["b"]:
-            lookup = {"contest_id": contest_id, "round_id": round_id, "score": score, "second": second}
-            _create_or_add(ScoreBucket, lookup, change)
-
-
-def _create_or_add(model, lookup, change):
-    try:
-        with transaction.atomic():
-            model.objects.create(**lookup, **change)
-    except IntegrityError:  # created by a parallel grading in between
-        model.objects.filter(**lookup).update(**{column: F(column) + delta for column, delta in change.items()})

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from rest_framework.authtoken.models import Token
 
-from quizzes.models import Answer, Attempt, Standing, UnitStanding
+from quizzes.models import Answer, Attempt, ScoreBucket, Standing, UnitStanding
 from tests.factories.elearning import ProfileFactory
 from tests.factories.quizzes import make_contest
 
@@ -138,6 +138,10 @@ def test_parallel_submits_of_many_people_keep_unit_totals(setup):
     assert {status for status, _ in results} == {200}
     row = UnitStanding.objects.get(round=contest.rounds.get(), unit=unit)
     assert row.participants == PARALLEL
+    # the buckets (created by whichever grading came first, added to by the others) count everybody
+    buckets = ScoreBucket.objects.filter(contest=contest)
+    assert sum(b.count for b in buckets if b.round_id is not None) == PARALLEL
+    assert sum(b.count for b in buckets if b.round_id is None) == PARALLEL
     ranks = sorted(body["rank"] for _, body in results)
     assert ranks[0] == 1 and ranks[-1] <= PARALLEL + 1
 

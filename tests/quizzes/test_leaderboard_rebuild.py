@@ -442,7 +442,8 @@ def submitted(user, contest, round_, number, unit, *, score, seconds):
 
 
 def AGGREGATE_STATEMENTS():  # noqa: N802
-    """The unit rows' and the buckets' UPDATE: one statement on PostgreSQL (writes in a WITH clause)."""
+    """The unit rows' and the buckets' upserts: one statement on PostgreSQL (writes in a WITH
+    clause), one per table on SQLite; the same whether the rows exist or not."""
     return 1 if connection.vendor == "postgresql" else 2
 
 
@@ -478,6 +479,36 @@ def test_a_first_result_is_four_statements(contest, django_assert_num_queries):
     assert Standing.objects.get(round=round1, user=me).attempt == attempt
     assert UnitStanding.objects.get(round=round1, unit=unit).participants == 2
     assert ScoreBucket.objects.get(round=round1, score=3, second=30).count == 2
+
+
+def test_a_result_into_new_unit_rows_and_buckets_costs_no_extra_statement(contest, django_assert_num_queries):
+    """The first grading of a unit, or into a (score, second) nobody has yet, creates those rows
+    in the same statements that add to existing ones: the count is the same for everybody."""
+    round1, round2 = contest.rounds.order_by("number")[:2]
+    unit = UnitFactory()
+    me = ProfileFactory(unit=unit).user
+    first = submitted(me, contest, round1, 1, unit, score=3, seconds=30)
+    with django_assert_num_queries(2 + AGGREGATE_STATEMENTS()):  # nothing of this unit or score exists
+        standings.record(first)
+    again = submitted(me, contest, round1, 2, unit, score=5, seconds=41)  # better: moves bucket and totals
+    with django_assert_num_queries(
+        4 + AGGREGATE_STATEMENTS()
+    ):  # the insert finding mine, its lock and save, the contest upsert
+        standings.record(again)
+    later = submitted(me, contest, round2, 1, unit, score=2, seconds=12)
+    with django_assert_num_queries(2 + AGGREGATE_STATEMENTS()):
+        standings.record(later)
+    rows = {(row.round_id, row.unit_id): (row.participants, row.score_sum) for row in UnitStanding.objects.all()}
+    assert rows == {(round1.pk, unit.pk): (1, 5), (round2.pk, unit.pk): (1, 2), (None, unit.pk): (1, 7)}
+    buckets = {(b.round_id, b.score, b.second): b.count for b in ScoreBucket.objects.filter(contest=contest)}
+    assert buckets == {
+        (round1.pk, 3, 30): 0,  # left by my better attempt
+        (round1.pk, 5, 41): 1,
+        (round2.pk, 2, 12): 1,
+        (None, 3, 30): 0,
+        (None, 5, 41): 0,
+        (None, 7, 53): 1,  # my contest total: 5 + 2 points in 41 + 12 seconds
+    }
 
 
 def test_a_worse_second_attempt_moves_nothing(contest, django_assert_num_queries):
