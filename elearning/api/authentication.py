@@ -237,6 +237,17 @@ def prefetch_entry(request, read):
     return extra
 
 
+def prefetched_user_id(request):
+    """The user id of the token entry read ahead for this request (:func:`prefetch_entry`,
+    :func:`count_and_read`) when :class:`CachedTokenAuthentication` would accept that entry
+    without the database (an active user's), else None."""
+    prefetched = getattr(request, "prefetched_token_entry", None)
+    if prefetched is None or prefetched[0] != token_key_in(request) or _cache() is None:
+        return None
+    values = _decode(prefetched[1])
+    return None if values is None else values[USER_FIELDS.index("id")]
+
+
 class CachedTokenAuthentication(TokenAuthentication):
     """``TokenAuthentication`` with valid tokens remembered (see the module)."""
 

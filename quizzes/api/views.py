@@ -1,16 +1,22 @@
 """The contest JSON API v1 (see DESIGN.md, "JSON API"). Views are thin: parse,
 call a service, serialize."""
 
+import functools
+from dataclasses import dataclass
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotAuthenticated, ParseError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from elearning.api import authentication
 from elearning.api.authentication import token_key_in
 from elearning.api.errors import ApiError
 from elearning.api.schema import error_responses
@@ -67,6 +73,13 @@ def live_contest(slug):
     return contest
 
 
+def rendered_content_type(renderer):
+    """The Content-Type DRF's ``Response`` gives a body from ``renderer``."""
+    if renderer.charset is None:
+        return renderer.media_type
+    return f"{renderer.media_type}; charset={renderer.charset}"
+
+
 class ContestApiView(CountedThrottlesMixin, APIView):
     """Turns a contest rule broken into the design's error JSON; the per-account and
     per-network limits are counted in one round trip."""
@@ -82,11 +95,7 @@ class ContestApiView(CountedThrottlesMixin, APIView):
         response machinery. For the hottest answers (autosave, "my rank")."""
         renderer = request.accepted_renderer
         content = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
-        if renderer.charset is None:
-            content_type = renderer.media_type
-        else:
-            content_type = f"{renderer.media_type}; charset={renderer.charset}"
-        return HttpResponse(content, content_type=content_type)
+        return HttpResponse(content, content_type=rendered_content_type(renderer))
 
 
 class ContestListView(ContestApiView):
@@ -307,8 +316,8 @@ def board_query(query_params):
     return params
 
 
-def leaderboard_params(request, contest):
-    params = board_query(request.query_params)
+def leaderboard_params(query_params, contest):
+    params = board_query(query_params)
     round_ = None
     if params.get("round") is not None:
         round_ = lookup.round_by_number(contest, params["round"])
@@ -341,7 +350,7 @@ class LeaderboardView(ContestApiView):
         if content is not None:
             return HttpResponse(content, content_type=request.accepted_renderer.media_type)
         contest = live_contest(slug)
-        params, round_, group, final = leaderboard_params(request, contest)
+        params, round_, group, final = leaderboard_params(request.query_params, contest)
         offset, limit = params["offset"], params["limit"]
         if params["scope"] == "unit":
             rows = unit_board(contest.pk, round_.pk if round_ else None)
@@ -367,28 +376,130 @@ class LeaderboardView(ContestApiView):
         return HttpResponse(content, content_type=request.accepted_renderer.media_type)
 
 
+def my_rank_prefetch(request, slug, backend):
+    """``(board, prefetched)`` for "my rank" before authentication. With an API token: the board
+    asked for (contest, round, group, final), read once, and on ``backend`` the Redis one the
+    token's cache entry and the person's rank on it in one round trip (``prefetch_my_rank``,
+    which keeps the entry on ``request`` for authentication). A board that does not exist and a
+    request without a token give ``(None, None)``: the view answers them after authentication;
+    a final ranking prefetches nothing."""
+    if token_key_in(request) is None:  # no token: nothing read before authentication
+        return None, None
+    try:
+        contest = live_contest(slug)
+        _params, round_, group, final = leaderboard_params(request.GET, contest)
+    except (Http404, APIException):
+        return None, None
+    board = contest, round_, group, final
+    if final:
+        return board, None
+    round_id = round_.pk if round_ is not None else None
+    return board, prefetch_my_rank(backend, request, round_id=round_id, contest_id=contest.pk)
+
+
+@dataclass
+class MyRankHandover:
+    """What the fast path of "my rank" read, handed to :class:`MyRankView` when it does not answer
+    itself, so that nothing is read twice: the backend, the board, the prefetched rank and, when
+    it got that far, ``(user id, (rank row or None, total))``."""
+
+    backend: object
+    board: tuple | None
+    prefetched: object
+    answer: tuple | None = None
+
+
+def plain_json_accept(request, renderer):
+    """True when DRF's negotiation (``ShortcutContentNegotiation``) picks ``renderer``, the view's
+    first, with its own media type without looking further: no Accept, ``*/*`` or that media type,
+    and no ``?format=``."""
+    accept = request.META.get("HTTP_ACCEPT")
+    override = api_settings.URL_FORMAT_OVERRIDE
+    return (accept is None or accept == "*/*" or accept == renderer.media_type) and not (
+        override and override in request.GET
+    )
+
+
+def my_rank_fast(request, slug, renderer, headers):
+    """The common "my rank" request answered without DRF's request cycle: a GET with an API token
+    that the JSON renderer satisfies, on the Redis board, whose token entry and rank the one round
+    trip of ``my_rank_prefetch`` found. The same body and headers as :class:`MyRankView`'s 200
+    (the parity tests compare them). Anything else returns None and the view answers, with what
+    was read here (:class:`MyRankHandover` on the request)."""
+    if request.method != "GET" or not plain_json_accept(request, renderer) or token_key_in(request) is None:
+        return None
+    backend = get_backend()
+    board, prefetched = my_rank_prefetch(request, slug, backend)
+    handover = request.my_rank_handover = MyRankHandover(backend, board, prefetched)
+    if prefetched is None:  # no board, a final ranking, SQL, no entry read: the view reads
+        return None
+    user_id = authentication.prefetched_user_id(request)
+    if user_id is None or user_id != prefetched.user_id:  # authentication reads the database
+        return None
+    contest, round_, _group, _final = board
+    round_id = round_.pk if round_ is not None else None
+    mine, total = my_rank_and_total(backend, user_id, round_id=round_id, contest_id=contest.pk, prefetched=prefetched)
+    if mine is None:  # the view refuses with not_ranked, after authentication
+        handover.answer = (user_id, (mine, total))
+        return None
+    content = renderer.render(my_rank_data(mine, total), renderer.media_type, {})
+    response = HttpResponse(content, content_type=rendered_content_type(renderer))
+    for name, value in headers.items():  # what DRF's finalize_response adds (Allow)
+        response[name] = value
+    return response
+
+
+def my_rank_data(mine, total):
+    # Plain numbers already, as MyRankSerializer (the schema) describes them.
+    return {
+        "rank": int(mine["rank"]),
+        "total": int(total),
+        "score": int(mine["score"]),
+        "duration_seconds": mine["duration_ms"] / 1000,
+    }
+
+
 class MyRankView(ContestApiView):
+    # ``as_view()`` answers the common request itself (my_rank_fast) and hands everything else
+    # to the view: session auth, other Accept headers, HEAD and OPTIONS, errors, final rankings,
+    # the SQL backend, a token not in the cache. (No docstring: the schema's description is
+    # ContestApiView's.)
     permission_classes = [AllowAny]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        drf_view = super().as_view(**initkwargs)
+        probe = cls(**initkwargs)
+        probe.setup(None)
+        headers = probe.default_response_headers
+        if "Vary" in headers:  # several renderers: DRF patches Vary; not this view's case
+            return drf_view
+        renderer = probe.renderer_classes[0]()
+
+        def view(request, *args, **kwargs):
+            try:
+                response = my_rank_fast(request, kwargs["slug"], renderer, headers)
+            except Exception:  # noqa: BLE001 - the view answers it from scratch, with the contract's error
+                for name in ("my_rank_handover", "prefetched_token_entry"):
+                    request.__dict__.pop(name, None)
+                response = None
+            return response if response is not None else drf_view(request, *args, **kwargs)
+
+        functools.update_wrapper(view, drf_view)  # cls, initkwargs (the schema), csrf_exempt
+        view.drf_view = drf_view
+        return csrf_exempt(view)
 
     def perform_authentication(self, request):
         """With an API token on Redis, its cache entry and the person's rank are read in one
-        round trip (``prefetch_my_rank``); the board asked for is read once, here. A request for
-        a board that does not exist prefetches nothing and is answered as before, after
-        authentication; a final ranking prefetches nothing."""
-        self.prefetched_rank, self.board, self.backend = None, None, get_backend()
-        if token_key_in(request) is None:  # no token: nothing read before authentication
-            return super().perform_authentication(request)
-        try:
-            contest = live_contest(self.kwargs["slug"])
-            _params, round_, group, final = leaderboard_params(request, contest)
-        except (Http404, APIException):
-            pass
-        else:
-            self.board = contest, round_, group, final
-            if not final:
-                self.prefetched_rank = prefetch_my_rank(
-                    self.backend, request, round_id=round_.pk if round_ is not None else None, contest_id=contest.pk
-                )
+        round trip (``my_rank_prefetch``), or were by the fast path; the board asked for is read
+        once. A request for a board that does not exist prefetches nothing and is answered as
+        before, after authentication; a final ranking prefetches nothing."""
+        handover = request._request.__dict__.pop("my_rank_handover", None)
+        if handover is None:
+            handover = MyRankHandover(get_backend(), None, None)
+            handover.board, handover.prefetched = my_rank_prefetch(request, self.kwargs["slug"], handover.backend)
+        self.backend, self.board, self.prefetched_rank = handover.backend, handover.board, handover.prefetched
+        self.answer = handover.answer
         super().perform_authentication(request)
 
     @extend_schema(
@@ -406,8 +517,10 @@ class MyRankView(ContestApiView):
             contest, round_, group, final = self.board
         else:  # raises the request's error
             contest = live_contest(slug)
-            _params, round_, group, final = leaderboard_params(request, contest)
-        if final:
+            _params, round_, group, final = leaderboard_params(request.query_params, contest)
+        if self.answer is not None and self.answer[0] == request.user.pk:  # read by the fast path
+            mine, total = self.answer[1]
+        elif final:
             mine, total = final_rank(round_.pk, request.user.pk, group), final_total(round_.pk, group)
         else:
             mine, total = my_rank_and_total(
@@ -419,13 +532,4 @@ class MyRankView(ContestApiView):
             )
         if mine is None:
             raise ApiError("You have no result in this ranking yet.", "not_ranked", status.HTTP_404_NOT_FOUND)
-        # Plain numbers already, as MyRankSerializer (the schema) describes them.
-        return self.rendered(
-            request,
-            {
-                "rank": int(mine["rank"]),
-                "total": int(total),
-                "score": int(mine["score"]),
-                "duration_seconds": mine["duration_ms"] / 1000,
-            },
-        )
+        return self.rendered(request, my_rank_data(mine, total))
