@@ -57,6 +57,7 @@ SETTINGS = {
         "rank_users": 2_000,
         "rush": 1_500,
         "rush_window": 18,
+        "paced_think": (5.0, 15.0),
         "seconds": 3,
         "runs": 2,
         "sqlite_participants": 100_000,
@@ -72,6 +73,7 @@ SETTINGS = {
         "rank_users": 5_000,
         "rush": 5_000,
         "rush_window": 60,
+        "paced_think": (10.0, 40.0),  # the contest allows 45 s a question (20 in 900 s)
         "seconds": 4,
         "runs": 3,
         "sqlite_participants": 1_000_000,
@@ -171,7 +173,7 @@ def params_for(engine):
         "units": UNITS,
         "in_progress": SETTINGS["in_progress"],
         "rank_users": SETTINGS["rank_users"],
-        "rush_users": SETTINGS["rush"],
+        "rush_users": 2 * SETTINGS["rush"],  # fresh accounts for the rush, then for the paced rush
     }
 
 
@@ -697,7 +699,8 @@ def bench_engine(engine, template_url, pools):
         log(f"{engine}: deadline rush ({SETTINGS['rush']} participants, {SETTINGS['rush_window']} s window)")
         out["rss_before_rush_mb"] = server.rss_mb()
         users = [tuple(line.split()) for line in (pools / "rush.tsv").read_text().splitlines()]
-        users = [(token, int(uid)) for token, uid in users][: SETTINGS["rush"]]
+        users = [(token, int(uid)) for token, uid in users]
+        users, paced_users = users[: SETTINGS["rush"]], users[SETTINGS["rush"] : 2 * SETTINGS["rush"]]
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
         rushed = asyncio.run(
@@ -721,6 +724,23 @@ def bench_engine(engine, template_url, pools):
             f"{r['last_finish_s']} s, {r['throughput_rps']} req/s, p99 {r['latency']['all']['p99_ms']} ms, "
             f"errors {r['errors']}, lost answers {r['verify']['lost_answers']}; RSS {out['rss_after_rush_mb']}"
         )
+        if len(paced_users) == SETTINGS["rush"]:
+            think = SETTINGS["paced_think"]
+            log(f"{engine}: deadline rush paced like people ({think[0]:g}–{think[1]:g} s per question)")
+            paced = asyncio.run(
+                rush_client.paced_rush(server.base, SLUG, paced_users, SETTINGS["rush_window"], think, cap=30.0)
+            )
+            paced_file = RESULTS / f"rush-paced-{MODE}-{engine}.json"
+            paced_file.write_text(json.dumps(paced))
+            out["rss_after_paced_rush_mb"] = server.rss_mb()
+            out["paced_rush"] = {k: v for k, v in paced.items() if k != "acknowledged"}
+            out["paced_rush"]["verify"] = inprocess("verify", url, pools, redis_url, ["--rush", paced_file])
+            r = out["paced_rush"]
+            log(
+                f"  paced: {r['finished_in_window']}/{r['participants']} submitted in the window (busiest second "
+                f"{r['busiest_second_submits']}), {r['throughput_rps']} req/s, p99 {r['latency']['all']['p99_ms']} ms, "
+                f"errors {r['errors']}, lost answers {r['verify']['lost_answers']}; RSS {out['rss_after_paced_rush_mb']}"
+            )
 
         if engine == "pg":
             log("pg: two instances sharing PostgreSQL and Redis")

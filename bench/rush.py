@@ -122,7 +122,13 @@ async def _session(base, slug, token, out, record, cap_at, rng):
         record["latency"]["all"].append(response.seconds)
         return response
 
-    started = await call("start", "POST", f"/api/v1/contests/{slug}/attempts/")
+    await _answer(call, out, record, rng)
+
+
+async def _answer(call, out, record, rng):
+    """One participant's contest: start, 10 autosaves, submit, through ``call(kind, method, path,
+    body)`` (None when nothing more may be sent); acknowledged answers and the result go in ``out``."""
+    started = await call("start", "POST", f"/api/v1/contests/{record['slug']}/attempts/")
     if started is None:
         return
     if started.status not in (200, 201):
@@ -156,7 +162,7 @@ async def _session(base, slug, token, out, record, cap_at, rng):
 async def rush(base, slug, users, window, concurrency, cap, seed=6):
     """``concurrency`` people answer at once (each has one request in flight at a time)."""
     rng = random.Random(seed)
-    record = {"participants": [], "latency": {"start": [], "autosave": [], "submit": [], "all": []}}
+    record = {"slug": slug, "participants": [], "latency": {"start": [], "autosave": [], "submit": [], "all": []}}
     limiter = asyncio.Semaphore(concurrency)
     record["t0"] = t0 = time.perf_counter()
     spread = max(1.0, window - 10.0)  # arrivals over the window less 10 s, to finish in it
@@ -192,6 +198,101 @@ async def rush(base, slug, users, window, concurrency, cap, seed=6):
             for p in people
         ],
     }
+
+
+# -- the deadline rush, paced like people --------------------------------------------------------
+async def paced_participant(base, slug, token, user_id, plan, record, t0, cap_at, rng):
+    """``plan``: the moments (seconds after ``t0``) of the start, the 10 autosaves and the submit.
+    Each request is sent at its moment, or at once when the previous answer came late."""
+    out = {"user": user_id, "acked": {}, "errors": [], "unsent": False}
+    record["participants"].append(out)
+    moments = iter(plan)
+
+    async def call(kind, method, path, body=None):
+        delay = t0 + next(moments) - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if time.perf_counter() > cap_at:
+            out["unsent"] = True
+            return None
+        response = await http(base, method, path, token=token, body=body)
+        record["latency"][kind].append(response.seconds)
+        record["latency"]["all"].append(response.seconds)
+        return response
+
+    out["arrived"] = t0 + plan[0]
+    await _answer(call, out, record, rng)
+    out["session_seconds"] = time.perf_counter() - out["arrived"]
+
+
+async def paced_rush(base, slug, users, window, think, cap, seed=7):
+    """The deadline rush as people make it: each participant reads every question before answering
+    (``think`` = (shortest, longest) seconds, uniformly), so a session takes minutes, and their
+    submits are spread over the same ``window`` seconds, which opens once the slowest readers have
+    started. Nobody waits at a door: each person has at most one request in flight."""
+    rng = random.Random(seed)
+    plans = []
+    for _ in users:
+        gaps = [rng.uniform(*think) for _ in range(11)]  # before each of the 10 answers and the submit
+        plans.append(gaps)
+    lead = max(sum(gaps) for gaps in plans)
+    submits = [lead + (i + 0.5) * (window - 5.0) / len(users) for i in range(len(users))]
+    rng.shuffle(submits)
+    schedules = []
+    for gaps, submit_at in zip(plans, submits, strict=True):
+        moments = [submit_at - sum(gaps)]
+        for gap in gaps:
+            moments.append(moments[-1] + gap)
+        schedules.append(moments)
+    record = {"slug": slug, "participants": [], "latency": {"start": [], "autosave": [], "submit": [], "all": []}}
+    record["t0"] = t0 = time.perf_counter()
+    window_end = lead + window
+    cap_at = t0 + window_end + cap
+    await asyncio.gather(
+        *(
+            paced_participant(base, slug, token, uid, plan, record, t0, cap_at, rng)
+            for (token, uid), plan in zip(users, schedules, strict=True)
+        )
+    )
+    elapsed = time.perf_counter() - t0
+    people = record["participants"]
+    finished = [p for p in people if "result" in p]
+    errors = [e for p in people for e in p["errors"]]
+    busiest = _busiest_second(people)
+    return {
+        "participants": len(users),
+        "window_s": window,
+        "think_s": list(think),
+        "window_opens_s": round(lead, 1),
+        "cap_s": cap,
+        "elapsed_s": round(elapsed, 1),
+        "finished": len(finished),
+        "finished_in_window": sum(1 for p in finished if lead <= p["finished_after"] <= window_end),
+        "first_finish_s": round(min((p["finished_after"] for p in finished), default=0) - lead, 1),
+        "last_finish_s": round(max((p["finished_after"] for p in finished), default=0) - lead, 1),
+        "busiest_second_submits": busiest,
+        "requests": len(record["latency"]["all"]),
+        "throughput_rps": round(len(record["latency"]["all"]) / elapsed, 1),
+        "errors": len(errors),
+        "error_samples": errors[:10],
+        "not_finished_by_cap": sum(1 for p in people if p["unsent"]),
+        "latency": {kind: summary(values) for kind, values in record["latency"].items()},
+        "session": summary([p["session_seconds"] for p in finished]),
+        "acknowledged": [
+            {"user": p["user"], "attempt": p.get("attempt"), "acked": p["acked"], "result": p.get("result")}
+            for p in people
+        ],
+    }
+
+
+def _busiest_second(people):
+    """The most submits acknowledged within one second of the run."""
+    per_second = {}
+    for p in people:
+        if "finished_after" in p:
+            second = int(p["finished_after"])
+            per_second[second] = per_second.get(second, 0) + 1
+    return max(per_second.values(), default=0)
 
 
 # -- closed loop (wrk fallback) ---------------------------------------------------------------------
