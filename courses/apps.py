@@ -9,3 +9,7 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from courses import home  # noqa: F401 - registers the home page hook
+        from courses.services.progress import RECENT_VISITS_PREFIX
+        from elearning.accounts import usercache
+
+        usercache.ride_along(RECENT_VISITS_PREFIX)  # a learner's recent lesson visits, with their versions

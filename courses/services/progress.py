@@ -31,6 +31,7 @@ The rules, in one place:
 """
 
 import copy
+import time
 import weakref
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -42,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Certificate, CoursePage, Enrolment, LessonPage, LessonProgress
+from elearning.accounts import usercache
 from elearning.accounts.usercache import Memo, bump_progress, progress_version
 
 CHECK_BLOCK_TYPE = "check"
@@ -399,6 +401,10 @@ def require_enrolment(user, course):
 
 
 VISIT_INTERVAL = 60  # seconds: a learner's repeat visits to one lesson are written at most this often
+# The learner's recently recorded visits, read with their session user's versions (usercache.ride_along):
+# {"<enrolment id>:<lesson id>": until when (epoch seconds) the visit's guard key surely still stands}.
+RECENT_VISITS_PREFIX = "courses:recent-visits:"
+RECENT_VISITS_MARGIN = 1  # seconds short of the guard's lifetime (other app servers' clocks)
 
 
 def _visit_key(enrolment, lesson):
@@ -415,6 +421,12 @@ def record_visit(user, lesson, course=None, enrolment=..., seen=None):
     ``VISIT_INTERVAL`` seconds is not written again (a key in the default cache guards the
     write), so "last seen" may lag a reload by up to a minute. Without a reachable cache every
     visit is written. Answers and "mark done" never go through here.
+
+    Each written visit is also noted, with when its guard key expires, in the learner's recent
+    visits, which the next request reads with the session user (no round trip of its own): a
+    repeat visit noted there as still guarded is known to be throttled without asking for the
+    guard. Anything else (no note, a note that has run out, no session user memo) asks the guard
+    as before; a lost note only costs that round trip.
     """
     if not user.is_authenticated:
         return None
@@ -425,8 +437,14 @@ def record_visit(user, lesson, course=None, enrolment=..., seen=None):
         enrolment = get_enrolment(user, course)
     if enrolment is None:
         return None
+    visit = f"{enrolment.pk}:{lesson.pk}"
+    recent = usercache.rider(user, RECENT_VISITS_PREFIX) or {}
+    started = time.time()
+    if recent.get(visit, 0) > started:
+        return enrolment  # the guard set with that note still stands: add() below would be False
     # add() is False when the key exists; None (cache unreachable) writes as before.
-    if caches["default"].add(_visit_key(enrolment, lesson), 1, VISIT_INTERVAL) is False:
+    cache = caches["default"]
+    if cache.add(_visit_key(enrolment, lesson), 1, VISIT_INTERVAL) is False:
         return enrolment
     now = timezone.now()
     if seen is False or not LessonProgress.objects.filter(user=user, lesson=lesson).update(last_seen_at=now):
@@ -435,6 +453,10 @@ def record_visit(user, lesson, course=None, enrolment=..., seen=None):
             [LessonProgress(user=user, lesson=lesson, enrolment=enrolment, last_seen_at=now)], ignore_conflicts=True
         )
         bump_progress(user.pk)  # a new row (bulk_create sends no signal); "last seen" alone is not kept
+    # The guard was set after ``started`` and lives VISIT_INTERVAL seconds.
+    recent = {key: until for key, until in recent.items() if until > started}
+    recent[visit] = started + VISIT_INTERVAL - RECENT_VISITS_MARGIN
+    cache.set(f"{RECENT_VISITS_PREFIX}{user.pk}", recent, VISIT_INTERVAL)
     return enrolment
 
 

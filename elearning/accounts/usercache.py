@@ -15,11 +15,12 @@ in the default cache:
   enrolments, lesson progress rows and certificates, and :func:`bump_progress`.
 
 Both are replaced now and again once the transaction commits (a reader between the two cannot keep
-the rows of before the commit under the new token). Each request reads the two versions, and the
-admin-access entry of ``elearning.adminaccess``, in one ``get_many``; a kept row of another version
-is read again. So a change is seen by the next request of every process: a deactivated user is
-refused at once, and Django still checks the session's password hash against the row, so a
-password change logs the other sessions out. A kept entry is also dropped after ``MAX_AGE``
+the rows of before the commit under the new token). Each request reads the two versions, the
+admin-access entry of ``elearning.adminaccess`` and the per-user keys other apps register with
+:func:`ride_along` (the lesson visits a learner recently had recorded) in one ``get_many``; a kept
+row of another version is read again. So a change is seen by the next request of every process: a
+deactivated user is refused at once, and Django still checks the session's password hash against
+the row, so a password change logs the other sessions out. A kept entry is also dropped after ``MAX_AGE``
 seconds, which bounds what a bump lost while the cache was unreachable can leave behind. Without a
 reachable cache (no version), the rows are read from the database as before. Every request gets its
 own model instances, built from the kept values; nothing of one request is shared with another.
@@ -46,6 +47,8 @@ MAX_AGE = 60  # seconds a process keeps an entry at most
 MAX_ENTRIES = 4096  # users per process (least recently used dropped first)
 _PREFETCH_ATTR = "_usercache_prefetched"
 PROGRESS_VERSION_ATTR = "_usercache_progress_version"
+_RIDERS_ATTR = "_usercache_riders"
+_rider_prefixes = []  # per-user keys other apps read in the versions' round trip (ride_along)
 
 
 def enabled():
@@ -118,22 +121,38 @@ def bump_progress(user_id):
     _bump_twice(PROGRESS_VERSION_PREFIX, user_id)
 
 
+def ride_along(prefix):
+    """Read the key ``<prefix><user id>`` of the default cache with the session user's versions, in
+    their round trip, for :func:`rider` (called once, from an app's ``ready``)."""
+    if prefix not in _rider_prefixes:
+        _rider_prefixes.append(prefix)
+
+
+def rider(user, prefix):
+    """The value of ``<prefix><user id>`` as read with the user's versions on this request, or None
+    (missing, not read: no memo or no reachable cache, or not registered with :func:`ride_along`)."""
+    riders = getattr(user, _RIDERS_ATTR, None)
+    return riders.get(f"{prefix}{user.pk}") if riders else None
+
+
 def _read_versions(user_id):
-    """``(user version, progress version, adminaccess entries)`` in one round trip; a missing
+    """``(user version, progress version, adminaccess entries, riders)`` in one round trip; a missing
     version is created. A version is None when the cache cannot be reached."""
     from elearning import adminaccess
 
     user_key = f"{USER_VERSION_PREFIX}{user_id}"
     progress_key = f"{PROGRESS_VERSION_PREFIX}{user_id}"
     admin_keys = [adminaccess.GENERATION_KEY, f"{adminaccess.ENTRY_PREFIX}{user_id}"]
-    found = cache.get_many([user_key, progress_key, *admin_keys])
+    rider_keys = [f"{prefix}{user_id}" for prefix in _rider_prefixes]
+    found = cache.get_many([user_key, progress_key, *admin_keys, *rider_keys])
     missing = [key for key in (user_key, progress_key) if key not in found]
     if missing:
         for key in missing:
             cache.add(key, secrets.token_hex(8), timeout=VERSION_TIMEOUT)
         found.update(cache.get_many(missing))
     admin = (adminaccess.bumps(), {key: found[key] for key in admin_keys if key in found})
-    return found.get(user_key), found.get(progress_key), admin
+    riders = {key: found[key] for key in rider_keys if key in found}
+    return found.get(user_key), found.get(progress_key), admin, riders
 
 
 # --- The session's user ------------------------------------------------------------------------------
@@ -161,7 +180,7 @@ def session_user(user_model, user_id, read):
     on the instance."""
     if not enabled():
         return read(user_id)
-    user_version, progress_version, admin = _read_versions(user_id)
+    user_version, progress_version, admin, riders = _read_versions(user_id)
     if user_version is None:
         return read(user_id)
     kept = _users.get(user_id)
@@ -179,6 +198,7 @@ def session_user(user_model, user_id, read):
         )
     setattr(user, PROGRESS_VERSION_ATTR, progress_version)
     setattr(user, _PREFETCH_ATTR, admin)
+    setattr(user, _RIDERS_ATTR, riders)
     return user
 
 
@@ -187,8 +207,13 @@ def prefetched_admin_access(user):
     process has changed a permission since: then they are read again)."""
     from elearning import adminaccess
 
-    prefetched = user.__dict__.pop(_PREFETCH_ATTR, None)
-    if prefetched is None or prefetched[0] != adminaccess.bumps():
+    # Through getattr/delattr, not the instance's __dict__: ``request.user`` is a lazy proxy, whose
+    # own __dict__ never holds what was set on the user behind it.
+    prefetched = getattr(user, _PREFETCH_ATTR, None)
+    if prefetched is None:
+        return None
+    delattr(user, _PREFETCH_ATTR)
+    if prefetched[0] != adminaccess.bumps():
         return None
     return prefetched[1]
 
