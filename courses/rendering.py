@@ -64,7 +64,7 @@ def _body_cache_key(request, page):
         return None
     # "lesson-body2": the checks are kept per state since; a process of the release before reads
     # only its own "lesson-body" entries (a rolling deploy mixes the two).
-    return f"lesson-body2:{page.pk}:{page.live_revision_id}:{get_language()}:{request.get_host()}:{generation}"
+    return f"lesson-body2:{page.pk}:{page.live_revision_id}:{get_language()}:{pagecache.request_host(request)}:{generation}"
 
 
 def _render_child(context, child, extra=None):
@@ -80,8 +80,8 @@ def _render_child(context, child, extra=None):
 CHECK_STATES = (None, True, False)
 
 
-def _check_state(context, child):
-    result = (context.get("check_results") or {}).get(str(child.id)) if child.id else None
+def _check_state(context, block_id):
+    result = (context.get("check_results") or {}).get(str(block_id)) if block_id else None
     return None if not result else bool(result.get("correct"))
 
 
@@ -116,11 +116,13 @@ def _render_check(context, body, segment):
     from elearning.pagecache import csrf_placeholder_value
 
     index, variants = segment if isinstance(segment, tuple) else (segment, None)
-    child = body[index]  # indexing decodes only the blocks of that type: checks hold no references
     token = context.get("csrf_token")
     if variants is None or token is None or str(token) == "NOTPROVIDED":
-        return str(_render_child(context, child))
-    return variants[_check_state(context, child)].replace(csrf_placeholder_value(), str(token))
+        # Indexing decodes only the blocks of that type: checks hold no references.
+        return str(_render_child(context, body[index]))
+    # The kept HTML needs only the block's id: read from the stored JSON, no block decoded.
+    block_id = body.raw_data[index].get("id")
+    return variants[_check_state(context, block_id)].replace(csrf_placeholder_value(), str(token))
 
 
 def _shareable(segments):

@@ -213,6 +213,14 @@ def _memo_values(request):
     return state[2]
 
 
+def request_host(request):
+    """``request.get_host()``, validated once per request (the memo keys of a page ask for it often)."""
+    host = request.__dict__.get("_elearning_host")
+    if host is None:
+        host = request._elearning_host = request.get_host()
+    return host
+
+
 def memo(request, key, compute, keep=None):
     """``compute()`` once per process and generation. Without a reachable cache (no generation),
     computed every time; a value for which ``keep(value)`` is false is returned, not kept."""
@@ -236,7 +244,7 @@ def memo_site(request):
     if hasattr(request, "_wagtail_site"):
         return
     try:
-        key = ("site", request.get_host(), request.get_port())
+        key = ("site", request_host(request), request.get_port())
     except Exception:  # noqa: BLE001 - DisallowedHost: Django answers it further in
         return
 
@@ -442,7 +450,7 @@ def _setting_proxies():
                 return instance
 
             memo_site(request)
-            return memo(request, ("setting", self.app_label, model_name.lower(), request.get_host()), load)
+            return memo(request, ("setting", self.app_label, model_name.lower(), request_host(request)), load)
 
     class MemoProxy(SettingProxy):
         def __missing__(self, app_label):

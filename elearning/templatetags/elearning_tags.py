@@ -116,7 +116,7 @@ class SharedFragmentNode(template.Node):
             self.name,
             scope,
             get_language(),
-            request.get_host(),
+            pagecache.request_host(request),
             request.path,
             bool(user is not None and user.is_authenticated),
         )
