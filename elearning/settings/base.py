@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "elearning.abandoned.AbandonedRequestMiddleware",  # a client that has gone: 499, nothing run
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "elearning.security.ContentSecurityPolicyMiddleware",
