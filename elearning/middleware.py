@@ -11,8 +11,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext
+from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 logger = logging.getLogger(__name__)
+API_PREFIX = "/api/"
 
 
 def requested_language(request):
@@ -79,7 +81,7 @@ def service_unavailable_body():
 
 def service_unavailable_response(request):
     """503: JSON ``{"detail", "code"}`` under /api/, a friendly page elsewhere; both say when to retry."""
-    if request.path.startswith("/api/"):
+    if request.path.startswith(API_PREFIX):
         response = JsonResponse(service_unavailable_body(), status=503)
     else:
         # No request context: the page must render with the database down (no user, no site settings).
@@ -121,3 +123,14 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("Database unavailable (%s): %s answered 503", type(exception).__name__, request.path)
         return service_unavailable_response(request)
+
+
+class PageRedirectMiddleware(RedirectMiddleware):
+    """Wagtail's redirects (an editor's old address → its new one) for the site's pages only. A 404
+    of the JSON API is an answer ("not_ranked", "round_not_found"), not a moved page, and looking
+    it up cost 3 queries (site, redirect, redirect without query string) on each one."""
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(API_PREFIX):
+            return response
+        return super().process_response(request, response)

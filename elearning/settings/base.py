@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "elearning.middleware.LazyMessageMiddleware",  # Django's, with the storage built when first used
     "elearning.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "elearning.middleware.PageRedirectMiddleware",  # Wagtail's redirects, not for the JSON API's 404s
 ]
 
 ROOT_URLCONF = "elearning.urls"

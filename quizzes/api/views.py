@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -223,7 +224,9 @@ class AnswerView(ContestApiView):
                 return chosen
             payload = s.AnswerInputSerializer(data=request.data)
             if not payload.is_valid():
-                raise ApiError("Choices must be a list of choice ids.", "invalid_choice", status.HTTP_400_BAD_REQUEST)
+                raise ApiError(
+                    _("Choices must be a list of choice ids."), "invalid_choice", status.HTTP_400_BAD_REQUEST
+                )
             return payload.validated_data["choices"]
 
         chosen = owned_or_404(request, attempt_id, parse)
@@ -322,14 +325,14 @@ def leaderboard_params(query_params, contest):
     if params.get("round") is not None:
         round_ = lookup.round_by_number(contest, params["round"])
         if round_ is None:
-            raise ApiError("This contest has no such round.", "round_not_found", status.HTTP_404_NOT_FOUND)
+            raise ApiError(_("This contest has no such round."), "round_not_found", status.HTTP_404_NOT_FOUND)
     group = params.get("group", "")
     if group and not contest.separate_groups:
-        raise ApiError("This contest ranks everyone together.", "no_groups", status.HTTP_400_BAD_REQUEST)
+        raise ApiError(_("This contest ranks everyone together."), "no_groups", status.HTTP_400_BAD_REQUEST)
     final = round_ is not None and is_final(round_)
     if group and not final:
         raise ApiError(
-            "Rankings per group are published when the round closes.", "not_final", status.HTTP_400_BAD_REQUEST
+            _("Rankings per group are published when the round closes."), "not_final", status.HTTP_400_BAD_REQUEST
         )
     return params, round_, group, final
 
@@ -531,5 +534,5 @@ class MyRankView(ContestApiView):
                 prefetched=self.prefetched_rank,
             )
         if mine is None:
-            raise ApiError("You have no result in this ranking yet.", "not_ranked", status.HTTP_404_NOT_FOUND)
+            raise ApiError(_("You have no result in this ranking yet."), "not_ranked", status.HTTP_404_NOT_FOUND)
         return self.rendered(request, my_rank_data(mine, total))
