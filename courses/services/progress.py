@@ -30,7 +30,7 @@ The rules, in one place:
      "answered_at": "2026-…"}  # ISO 8601, last answer
 """
 
-import copy
+import pickle
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -297,12 +297,13 @@ def enrolment_with_progress(user, course, keep=False):
         kept = _kept_progress.get(user.pk)
         entry = kept.get(course.pk) if kept is not None else None
         if entry is not None and entry[0] == version:
-            found = copy.deepcopy(entry[1])
+            # Kept pickled: each call unpickles its own copy (several times faster than a deepcopy).
+            found = pickle.loads(entry[1])  # noqa: S301 - bytes this process pickled itself
         else:
             # Read after the version (with the session user): a change made meanwhile replaced it.
             found = _fetch_enrolment_rows(db, user, course)
             kept = dict(kept or {})
-            kept[course.pk] = (version, copy.deepcopy(found))
+            kept[course.pk] = (version, pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
             _kept_progress.put(user.pk, kept)
     if not found:
         return None, []
