@@ -223,7 +223,8 @@ def render(results):
     out.append(
         f"- Data (bench/generate.py, cached as a template and cloned per run): {s['participants']:,} standings in "
         f"round 1 of `cchc-2018` on PostgreSQL ({s['sqlite_participants']:,} on SQLite), {200} units, "
-        f"{s['in_progress']:,} attempts in progress (autosave/submit pool), {s['rush']:,} fresh accounts for the rush."
+        f"{s['in_progress']:,} attempts in progress (autosave/submit pool), {s['rush']:,} fresh accounts for the rush"
+        + (f" and {s['rush']:,} more for the paced rush." if "paced_think" in s else ".")
     )
     out += ["", "### Goals", ""]
     out.append(table(["goal", "target", "measured (PostgreSQL + Redis)", "result"], goals(results)))
