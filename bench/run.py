@@ -288,6 +288,17 @@ def refresh_pool(url, pools):
 
 
 # -- servers ---------------------------------------------------------------------------------------------
+def keep_rush(out, key, result, file_name, server, url, pools, redis_url):
+    """Write a rush's acknowledged answers to ``file_name``, note the workers' RSS
+    (``rss_after_<key>_mb``), and check the answers against the database: ``out[key]``."""
+    path = RESULTS / file_name
+    path.write_text(json.dumps(result))
+    out[f"rss_after_{key}_mb"] = server.rss_mb()
+    out[key] = {k: v for k, v in result.items() if k != "acknowledged"}
+    out[key]["verify"] = inprocess("verify", url, pools, redis_url, ["--rush", path])
+    return out[key]
+
+
 class Server:
     def __init__(self, name, app, port, env):
         self.name, self.app, self.port, self.env = name, app, port, env
@@ -713,12 +724,7 @@ def bench_engine(engine, template_url, pools):
                 cap=SETTINGS["rush_window"] * 1.5,
             )
         )
-        rush_file = RESULTS / f"rush-{MODE}-{engine}.json"
-        rush_file.write_text(json.dumps(rushed))
-        out["rss_after_rush_mb"] = server.rss_mb()
-        out["rush"] = {k: v for k, v in rushed.items() if k != "acknowledged"}
-        out["rush"]["verify"] = inprocess("verify", url, pools, redis_url, ["--rush", rush_file])
-        r = out["rush"]
+        r = keep_rush(out, "rush", rushed, f"rush-{MODE}-{engine}.json", server, url, pools, redis_url)
         log(
             f"  rush: {r['finished']}/{r['participants']} finished ({r['finished_in_window']} in the window), last at "
             f"{r['last_finish_s']} s, {r['throughput_rps']} req/s, p99 {r['latency']['all']['p99_ms']} ms, "
@@ -730,12 +736,7 @@ def bench_engine(engine, template_url, pools):
             paced = asyncio.run(
                 rush_client.paced_rush(server.base, SLUG, paced_users, SETTINGS["rush_window"], think, cap=30.0)
             )
-            paced_file = RESULTS / f"rush-paced-{MODE}-{engine}.json"
-            paced_file.write_text(json.dumps(paced))
-            out["rss_after_paced_rush_mb"] = server.rss_mb()
-            out["paced_rush"] = {k: v for k, v in paced.items() if k != "acknowledged"}
-            out["paced_rush"]["verify"] = inprocess("verify", url, pools, redis_url, ["--rush", paced_file])
-            r = out["paced_rush"]
+            r = keep_rush(out, "paced_rush", paced, f"rush-paced-{MODE}-{engine}.json", server, url, pools, redis_url)
             log(
                 f"  paced: {r['finished_in_window']}/{r['participants']} submitted in the window (busiest second "
                 f"{r['busiest_second_submits']}), {r['throughput_rps']} req/s, p99 {r['latency']['all']['p99_ms']} ms, "

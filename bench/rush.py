@@ -112,8 +112,19 @@ async def participant(base, slug, token, user_id, delay, slots, record, cap_at, 
 
 
 async def _session(base, slug, token, out, record, cap_at, rng):
+    await _answer(_caller(base, token, out, record, cap_at), out, record, rng)
+
+
+def _caller(base, token, out, record, cap_at, moments=None, t0=None):
+    """``call(kind, method, path, body)`` for one participant: sends the request (at its moment of
+    ``moments``, seconds after ``t0``, when given; at once when late) and records its latency;
+    None once the hard cap has passed."""
 
     async def call(kind, method, path, body=None):
+        if moments is not None:
+            delay = t0 + next(moments) - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
         if time.perf_counter() > cap_at:
             out["unsent"] = True
             return None
@@ -122,7 +133,7 @@ async def _session(base, slug, token, out, record, cap_at, rng):
         record["latency"]["all"].append(response.seconds)
         return response
 
-    await _answer(call, out, record, rng)
+    return call
 
 
 async def _answer(call, out, record, rng):
@@ -206,22 +217,8 @@ async def paced_participant(base, slug, token, user_id, plan, record, t0, cap_at
     Each request is sent at its moment, or at once when the previous answer came late."""
     out = {"user": user_id, "acked": {}, "errors": [], "unsent": False}
     record["participants"].append(out)
-    moments = iter(plan)
-
-    async def call(kind, method, path, body=None):
-        delay = t0 + next(moments) - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        if time.perf_counter() > cap_at:
-            out["unsent"] = True
-            return None
-        response = await http(base, method, path, token=token, body=body)
-        record["latency"][kind].append(response.seconds)
-        record["latency"]["all"].append(response.seconds)
-        return response
-
     out["arrived"] = t0 + plan[0]
-    await _answer(call, out, record, rng)
+    await _answer(_caller(base, token, out, record, cap_at, iter(plan), t0), out, record, rng)
     out["session_seconds"] = time.perf_counter() - out["arrived"]
 
 
