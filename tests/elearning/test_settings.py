@@ -76,7 +76,9 @@ def test_production_reads_database_and_redis_urls():
         "print(d['ENGINE'], d['HOST'], d['NAME'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']);"
         "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], s.SESSION_ENGINE);"
         "print(s.SECURE_SSL_REDIRECT, s.MEDIA_ROOT, s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.DEBUG);"
-        "print(s.STORAGES['staticfiles']['BACKEND'], s.MIDDLEWARE[1])"
+        # whitenoise's place: right after Django's SecurityMiddleware
+        "m = s.MIDDLEWARE; print(s.STORAGES['staticfiles']['BACKEND'], "
+        "m[m.index('django.middleware.security.SecurityMiddleware') + 1])"
     )
     result = _run(["shell", "-c", code], env)
     assert result.returncode == 0, result.stderr
