@@ -100,18 +100,18 @@ def summary(values):
 
 
 # -- the deadline rush ---------------------------------------------------------------------------
-async def participant(base, slug, token, user_id, delay, slots, record, cap_at, rng):
+async def participant(base, token, user_id, delay, slots, record, cap_at, rng):
     await asyncio.sleep(delay)
     arrived = time.perf_counter()
     out = {"user": user_id, "acked": {}, "errors": [], "unsent": False}
     record["participants"].append(out)
     async with slots:  # at most N people answering at once; the others wait at the door
         out["waited"] = time.perf_counter() - arrived
-        await _session(base, slug, token, out, record, cap_at, rng)
+        await _session(base, token, out, record, cap_at, rng)
     out["session_seconds"] = time.perf_counter() - arrived
 
 
-async def _session(base, slug, token, out, record, cap_at, rng):
+async def _session(base, token, out, record, cap_at, rng):
     await _answer(_caller(base, token, out, record, cap_at), out, record, rng)
 
 
@@ -170,16 +170,21 @@ async def _answer(call, out, record, rng):
     out["finished_after"] = time.perf_counter() - record["t0"]
 
 
+def _new_record(slug):
+    """What a rush collects: the contest, each participant's outcome, latencies by kind."""
+    return {"slug": slug, "participants": [], "latency": {"start": [], "autosave": [], "submit": [], "all": []}}
+
+
 async def rush(base, slug, users, window, concurrency, cap, seed=6):
     """``concurrency`` people answer at once (each has one request in flight at a time)."""
     rng = random.Random(seed)
-    record = {"slug": slug, "participants": [], "latency": {"start": [], "autosave": [], "submit": [], "all": []}}
+    record = _new_record(slug)
     limiter = asyncio.Semaphore(concurrency)
     record["t0"] = t0 = time.perf_counter()
     spread = max(1.0, window - 10.0)  # arrivals over the window less 10 s, to finish in it
     cap_at = t0 + cap
     tasks = [
-        participant(base, slug, token, uid, i * spread / len(users), limiter, record, cap_at, rng)
+        participant(base, token, uid, i * spread / len(users), limiter, record, cap_at, rng)
         for i, (token, uid) in enumerate(users)
     ]
     await asyncio.gather(*tasks)
@@ -212,7 +217,7 @@ async def rush(base, slug, users, window, concurrency, cap, seed=6):
 
 
 # -- the deadline rush, paced like people --------------------------------------------------------
-async def paced_participant(base, slug, token, user_id, plan, record, t0, cap_at, rng):
+async def paced_participant(base, token, user_id, plan, record, t0, cap_at, rng):
     """``plan``: the moments (seconds after ``t0``) of the start, the 10 autosaves and the submit.
     Each request is sent at its moment, or at once when the previous answer came late."""
     out = {"user": user_id, "acked": {}, "errors": [], "unsent": False}
@@ -241,13 +246,13 @@ async def paced_rush(base, slug, users, window, think, cap, seed=7):
         for gap in gaps:
             moments.append(moments[-1] + gap)
         schedules.append(moments)
-    record = {"slug": slug, "participants": [], "latency": {"start": [], "autosave": [], "submit": [], "all": []}}
+    record = _new_record(slug)
     record["t0"] = t0 = time.perf_counter()
     window_end = lead + window
     cap_at = t0 + window_end + cap
     await asyncio.gather(
         *(
-            paced_participant(base, slug, token, uid, plan, record, t0, cap_at, rng)
+            paced_participant(base, token, uid, plan, record, t0, cap_at, rng)
             for (token, uid), plan in zip(users, schedules, strict=True)
         )
     )
